@@ -1,0 +1,186 @@
+//! `palisade doctor`: is the hook wired, and does it work?
+
+use crate::cmd::install::default_command;
+use crate::env::{home, project_root, setup, PolicyFlags};
+use crate::exit;
+use palisade_agents::claude_code::{is_palisade_command, Scope, HOOK_EVENTS};
+use palisade_policy::Policy;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Check that Palisade is wired into Claude Code and working: which settings
+/// files carry the hook and for which events, whether the hook command runs
+/// and denies a test action in time, whether the policy loads, and whether
+/// any setting (disableAllHooks, allowManagedHooksOnly) would silently skip it.
+///
+/// Exit status: 0 when the hook is wired and working, 1 otherwise.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    policy: PolicyFlags,
+}
+
+struct Check {
+    name: String,
+    ok: bool,
+    detail: String,
+}
+
+pub fn run(a: Args) -> anyhow::Result<u8> {
+    let mut checks: Vec<Check> = Vec::new();
+    let h = home();
+    let cwd = std::env::current_dir()?;
+    let root = project_root(&cwd, &h);
+    let mut hook_commands: Vec<String> = Vec::new();
+    let mut wired_events: Vec<String> = Vec::new();
+    for scope in [Scope::User, Scope::Project, Scope::Local] {
+        let path = scope.settings_path(&h, &root);
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let v: Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                checks.push(Check { name: format!("{} parses", path.display()), ok: false, detail: e.to_string() });
+                continue;
+            }
+        };
+        if v.get("disableAllHooks").and_then(Value::as_bool) == Some(true) {
+            checks.push(Check {
+                name: "hooks enabled".into(),
+                ok: false,
+                detail: format!("{} sets disableAllHooks: true, so Claude Code runs no hooks", path.display()),
+            });
+        }
+        let mut events = Vec::new();
+        for (event, _) in HOOK_EVENTS {
+            let cmds: Vec<String> = v["hooks"][event]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|e| e["hooks"].as_array().into_iter().flatten())
+                .filter_map(|h| h["command"].as_str())
+                .filter(|c| is_palisade_command(c))
+                .map(str::to_string)
+                .collect();
+            if !cmds.is_empty() {
+                events.push(event.to_string());
+                hook_commands.extend(cmds);
+            }
+        }
+        if !events.is_empty() {
+            checks.push(Check {
+                name: format!("hook in {}", path.display()),
+                ok: events.iter().any(|e| e == "PreToolUse"),
+                detail: format!("events: {}", events.join(", ")),
+            });
+            wired_events.extend(events);
+        }
+    }
+    if hook_commands.is_empty() {
+        checks.push(Check {
+            name: "hook wired".into(),
+            ok: false,
+            detail: "no Claude Code settings file runs `palisade hook claude-code`; run: palisade install claude-code".into(),
+        });
+    }
+    for managed in ["/etc/claude-code/managed-settings.json"] {
+        if let Ok(text) = std::fs::read_to_string(managed) {
+            if let Ok(v) = serde_json::from_str::<Value>(&text) {
+                if v.get("allowManagedHooksOnly").and_then(Value::as_bool) == Some(true) {
+                    checks.push(Check {
+                        name: "managed hooks policy".into(),
+                        ok: false,
+                        detail: format!("{managed} sets allowManagedHooksOnly: user and project hooks are skipped; add the Palisade hook to the managed settings"),
+                    });
+                }
+            }
+        }
+    }
+    let (_, opts) = setup(Some(cwd.clone()), &a.policy, "doctor", None, None);
+    match Policy::load(&opts) {
+        Ok(p) => checks.push(Check {
+            name: "policy loads".into(),
+            ok: true,
+            detail: format!(
+                "{} files, {} permission rules, {} guard rules, {} warnings{}",
+                p.files.len(),
+                p.rules.len(),
+                p.guards.len(),
+                p.warnings.len(),
+                p.warnings.iter().map(|w| format!("\n      {w}")).collect::<String>()
+            ),
+        }),
+        Err(e) => checks.push(Check { name: "policy loads".into(), ok: false, detail: format!("{e} (the hook will deny every tool call until this is fixed)") }),
+    }
+    let mut tested: Vec<String> = hook_commands.clone();
+    tested.dedup();
+    if tested.is_empty() {
+        tested.push(default_command()?);
+    }
+    for cmd in tested.iter().take(3) {
+        checks.push(self_test(cmd, &cwd));
+    }
+    let ok = checks.iter().all(|c| c.ok);
+    if a.json {
+        let v: Vec<_> = checks.iter().map(|c| json!({"check": c.name, "ok": c.ok, "detail": c.detail})).collect();
+        println!("{}", serde_json::to_string_pretty(&json!({"ok": ok, "checks": v}))?);
+    } else {
+        for c in &checks {
+            println!("[{}] {}: {}", if c.ok { " ok " } else { "FAIL" }, c.name, c.detail);
+        }
+        println!("{}", if ok { "Palisade is wired and working." } else { "Palisade is NOT fully working: see FAIL lines above." });
+    }
+    Ok(if ok { exit::OK } else { exit::DENY })
+}
+
+/// Runs a hook command the way Claude Code does (through `sh -c`) on a
+/// PreToolUse event that must be denied.
+fn self_test(cmd: &str, cwd: &std::path::Path) -> Check {
+    let event = json!({
+        "session_id": "palisade-doctor", "hook_event_name": "PreToolUse", "cwd": cwd,
+        "tool_name": "Bash", "tool_input": {"command": "cat ~/.ssh/id_rsa"}
+    });
+    let name = format!("hook self-test ({cmd})");
+    let start = Instant::now();
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return Check { name, ok: false, detail: format!("cannot run: {e}") },
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(event.to_string().as_bytes());
+    }
+    let out = match child.wait_with_output() {
+        Ok(o) => o,
+        Err(e) => return Check { name, ok: false, detail: format!("did not finish: {e}") },
+    };
+    let elapsed = start.elapsed();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let denied = v["hookSpecificOutput"]["permissionDecision"] == "deny";
+    let ok = out.status.success() && denied && elapsed < Duration::from_secs(5);
+    Check {
+        name,
+        ok,
+        detail: if ok {
+            format!("denied `cat ~/.ssh/id_rsa` in {:.1} ms", elapsed.as_secs_f64() * 1000.0)
+        } else {
+            format!(
+                "expected a deny answer; exit {:?}, stdout {:?}, stderr {:?}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        },
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod doctor;
+pub mod explain;
+pub mod hook;
+pub mod install;
+pub mod rules;

@@ -1,0 +1,353 @@
+//! Named semantic checks used by guard rules (`check = "…"` in
+//! `rules/guards/*.toml`): the parts of a guard that a path glob or a regex
+//! cannot say.
+
+use crate::path::resolve_lexical;
+use palisade_shell::{Analysis, Effect, Origin, SimpleCommand};
+use std::path::{Path, PathBuf};
+
+/// Programs that run code read from stdin or from a script argument.
+const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox", "mksh", "csh", "tcsh"];
+/// Interpreters that run code from stdin or `-c`/`-e`.
+const INTERPRETERS: &[&str] = &[
+    "python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "pwsh", "deno", "bun", "Rscript",
+];
+/// Programs that run their argument text as shell code.
+const EVALUATORS: &[&str] = &["eval", "source", "."];
+/// Programs that download from the network.
+const DOWNLOADERS: &[&str] = &["curl", "wget", "fetch", "aria2c", "http", "https", "xh", "lwp-request", "GET", "nc", "ncat"];
+/// Default protected branches for the force-push guard.
+pub const DEFAULT_PROTECTED_BRANCHES: &[&str] = &["main", "master", "trunk", "develop", "production", "prod", "release/*", "release-*"];
+
+/// Everything a check may look at.
+pub(crate) struct CheckCtx<'a> {
+    pub analysis: &'a Analysis,
+    pub effects: &'a [Vec<Effect>],
+    pub home: &'a Path,
+    pub cwd: &'a Path,
+    pub project_root: &'a Path,
+    pub work_dirs: &'a [PathBuf],
+    pub protected: &'a [String],
+}
+
+/// Runs check `name` on command `i`; returns the matched text if it fires.
+pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) -> Option<String> {
+    let cmd = cx.analysis.commands.get(i)?;
+    match name {
+        "environment-dump" => environment_dump(cmd),
+        "rm-recursive-outside-project" => rm_outside(cmd, i, cx),
+        "rm-recursive-in-project" => rm_in_project(cmd, i, values, cx),
+        "rm-recursive-dynamic" => rm_dynamic(cmd, i, cx),
+        "git-push-force-protected" => git_push_force(cmd, cx, true),
+        "git-push-force-unprotected" => git_push_force(cmd, cx, false),
+        "pipe-to-shell" => pipe_to_shell(cmd, i, cx),
+        "download-then-execute" => download_then_execute(cmd, i, cx),
+        _ => None,
+    }
+}
+
+fn prog(cmd: &SimpleCommand) -> &str {
+    cmd.program().unwrap_or("")
+}
+
+fn environment_dump(cmd: &SimpleCommand) -> Option<String> {
+    let all_options = cmd.args().iter().all(|w| w.value.starts_with('-'));
+    let hit = match prog(cmd) {
+        "env" | "printenv" => all_options,
+        "export" | "declare" | "typeset" => all_options && cmd.args().iter().any(|w| w.value.contains('x') || w.value.contains('p')) || (prog(cmd) == "export" && cmd.args().is_empty()),
+        "set" => cmd.args().is_empty(),
+        "" => cmd.words.is_empty() && cmd.wrappers.last().is_some_and(|w| w == "env"),
+        _ => false,
+    };
+    hit.then(|| cmd.raw.clone())
+}
+
+/// A path is known statically if its word is static, or dynamic only through
+/// a leading `$HOME`/`${HOME}`/`$PWD`/`${PWD}` that Palisade resolves.
+fn static_path(raw: &str, dynamic: bool) -> Option<&str> {
+    if !dynamic {
+        return Some(raw);
+    }
+    let rest = ["$HOME", "${HOME}", "$PWD", "${PWD}"]
+        .iter()
+        .find_map(|p| raw.strip_prefix(p))?;
+    if rest.contains(['$', '`']) || !(rest.is_empty() || rest.starts_with('/')) {
+        return None;
+    }
+    Some(raw)
+}
+
+fn temp_dirs() -> Vec<PathBuf> {
+    let mut v = vec![PathBuf::from("/tmp"), PathBuf::from("/var/tmp")];
+    if let Some(t) = std::env::var_os("TMPDIR") {
+        let t = PathBuf::from(t);
+        if t.is_absolute() && t != Path::new("/") {
+            v.push(t);
+        }
+    }
+    v
+}
+
+fn recursive_deletes<'a>(i: usize, cx: &'a CheckCtx<'_>) -> impl Iterator<Item = (&'a str, bool)> {
+    cx.effects.get(i).into_iter().flatten().filter_map(|e| match e {
+        Effect::Delete { path, recursive: true, dynamic } => Some((path.as_str(), *dynamic)),
+        _ => None,
+    })
+}
+
+fn rm_outside(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
+    let is_find = prog(cmd) == "find";
+    for (raw, dynamic) in recursive_deletes(i, cx) {
+        let Some(p) = static_path(raw, dynamic) else { continue };
+        let path = resolve_lexical(p.trim_end_matches(|c| c == '*' || c == '?'), cx.cwd, cx.home);
+        let root_or_home = path == Path::new("/") || path == cx.home;
+        let ancestor_of_project = cx.project_root.starts_with(&path) && !(is_find && path == cx.project_root);
+        let in_work = cx.work_dirs.iter().any(|d| path.starts_with(d) && path != *d);
+        let in_tmp = temp_dirs().iter().any(|t| path.starts_with(t) && path != *t);
+        if root_or_home || ancestor_of_project || (!in_work && !in_tmp) {
+            return Some(format!("{} (deletes {})", cmd.raw, path.display()));
+        }
+    }
+    None
+}
+
+fn component_is_build_output(rel: &Path, values: &[String]) -> bool {
+    let rel_s = rel.to_string_lossy();
+    rel.components().any(|c| {
+        let c = c.as_os_str().to_string_lossy();
+        values.iter().any(|v| {
+            if let Some(suffix) = v.strip_prefix('*') {
+                c.ends_with(suffix)
+            } else {
+                *v == c
+            }
+        })
+    }) || values.iter().any(|v| v.contains('/') && rel_s.contains(v.as_str()))
+}
+
+fn rm_in_project(cmd: &SimpleCommand, i: usize, values: &[String], cx: &CheckCtx<'_>) -> Option<String> {
+    if prog(cmd) == "find" {
+        return None;
+    }
+    for (raw, dynamic) in recursive_deletes(i, cx) {
+        let Some(p) = static_path(raw, dynamic) else { continue };
+        let path = resolve_lexical(p, cx.cwd, cx.home);
+        for d in cx.work_dirs {
+            if let Ok(rel) = path.strip_prefix(d) {
+                if rel.as_os_str().is_empty() {
+                    continue;
+                }
+                if !component_is_build_output(rel, values) {
+                    return Some(format!("{} (deletes {})", cmd.raw, path.display()));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn has_recursive_flag(cmd: &SimpleCommand) -> bool {
+    cmd.args().iter().any(|w| {
+        let v = w.value.as_str();
+        v == "--recursive" || (v.starts_with('-') && !v.starts_with("--") && (v.contains('r') || v.contains('R')))
+    })
+}
+
+fn rm_dynamic(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
+    let deletes: Vec<_> = recursive_deletes(i, cx).collect();
+    if deletes.iter().any(|(raw, d)| static_path(raw, *d).is_none()) {
+        return Some(cmd.raw.clone());
+    }
+    let fed_args = matches!(cmd.origin, Origin::Xargs | Origin::FindExec);
+    if prog(cmd) == "rm" && has_recursive_flag(cmd) && (fed_args || (cmd.dynamic && deletes.is_empty())) {
+        return Some(cmd.raw.clone());
+    }
+    None
+}
+
+/// Reads the current branch from `.git/HEAD` (following a worktree's `gitdir:` file).
+fn current_branch(root: &Path) -> Option<String> {
+    let git = root.join(".git");
+    let head = if git.is_file() {
+        let text = std::fs::read_to_string(&git).ok()?;
+        let dir = text.trim().strip_prefix("gitdir:")?.trim().to_string();
+        let dir = if Path::new(&dir).is_absolute() { PathBuf::from(dir) } else { root.join(dir) };
+        std::fs::read_to_string(dir.join("HEAD")).ok()?
+    } else {
+        std::fs::read_to_string(git.join("HEAD")).ok()?
+    };
+    head.trim().strip_prefix("ref: refs/heads/").map(str::to_string)
+}
+
+fn branch_is_protected(branch: &str, protected: &[String]) -> bool {
+    let b = branch.strip_prefix("refs/heads/").unwrap_or(branch);
+    protected.iter().any(|p| match p.split_once('*') {
+        Some((pre, post)) => b.starts_with(pre) && b.ends_with(post) && b.len() >= pre.len() + post.len(),
+        None => p == b,
+    })
+}
+
+/// Git global options that take a separate value.
+const GIT_VALUE_OPTS: &[&str] = &["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"];
+
+fn git_push_force(cmd: &SimpleCommand, cx: &CheckCtx<'_>, want_protected: bool) -> Option<String> {
+    if prog(cmd) != "git" {
+        return None;
+    }
+    let args: Vec<&str> = cmd.args().iter().map(|w| w.value.as_str()).collect();
+    let mut k = 0;
+    while k < args.len() && args[k].starts_with('-') {
+        k += if GIT_VALUE_OPTS.contains(&args[k]) { 2 } else { 1 };
+    }
+    if args.get(k) != Some(&"push") {
+        return None;
+    }
+    let rest = &args[k + 1..];
+    let mut force = false;
+    let mut all_refs = false;
+    let mut positional = Vec::new();
+    let mut j = 0;
+    while j < rest.len() {
+        let a = rest[j];
+        match a {
+            "-f" | "--force" | "--delete" | "-d" => force = true,
+            "--mirror" | "--all" | "--prune" => {
+                force |= a != "--all";
+                all_refs = true;
+            }
+            "--repo" | "-o" | "--push-option" | "--receive-pack" | "--exec" => j += 1,
+            _ if a.starts_with("--force-with-lease") || a.starts_with("--force-if-includes") => force = true,
+            _ if a.starts_with("--") => {}
+            _ if a.starts_with('-') && a.len() > 1 => force |= a[1..].contains('f') || a[1..].contains('d'),
+            _ => positional.push(a),
+        }
+        j += 1;
+    }
+    let refspecs = positional.get(1..).unwrap_or(&[]);
+    let mut targets: Vec<Option<String>> = Vec::new();
+    for r in refspecs {
+        let (plus, r) = match r.strip_prefix('+') {
+            Some(x) => (true, x),
+            None => (false, *r),
+        };
+        force |= plus;
+        let dst = match r.split_once(':') {
+            Some((src, dst)) => {
+                force |= src.is_empty();
+                dst
+            }
+            None => r,
+        };
+        targets.push(if dst == "HEAD" { current_branch(cx.project_root) } else { Some(dst.to_string()) });
+    }
+    if !force {
+        return None;
+    }
+    if refspecs.is_empty() && !all_refs {
+        targets.push(current_branch(cx.project_root));
+    }
+    let protected = all_refs
+        || targets.iter().any(|t| match t {
+            Some(b) => branch_is_protected(b, cx.protected),
+            None => true,
+        });
+    (protected == want_protected).then(|| cmd.raw.clone())
+}
+
+fn runs_stdin(cmd: &SimpleCommand) -> bool {
+    let p = prog(cmd);
+    if !(SHELLS.contains(&p) || INTERPRETERS.contains(&p)) {
+        return false;
+    }
+    // A shell or interpreter reads code from stdin unless given a script file or -c/-e code.
+    let mut args = cmd.args().iter().map(|w| w.value.as_str());
+    !args.any(|a| a == "-c" || a == "-e" || a == "-E" || a == "--eval" || (!a.starts_with('-') && a != "-") || (a.starts_with('-') && !a.starts_with("--") && a.contains('c') && SHELLS.contains(&p)))
+}
+
+fn pipe_to_shell(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
+    let cmds = &cx.analysis.commands;
+    // A: downloader | … | shell reading stdin.
+    if let Some(pos) = cmd.pipeline {
+        if pos.index > 0 && runs_stdin(cmd) {
+            let fed = cmds.iter().take(i).any(|c| {
+                c.pipeline.is_some_and(|p| p.id == pos.id && p.index < pos.index) && DOWNLOADERS.contains(&prog(c))
+            });
+            if fed {
+                return Some(cmd.raw.clone());
+            }
+        }
+    }
+    // B: a download substituted into code that a shell, interpreter or eval runs.
+    if DOWNLOADERS.contains(&prog(cmd)) && matches!(cmd.origin, Origin::CommandSubstitution | Origin::ProcessSubstitution) {
+        let mut parent = cmd.parent;
+        while let Some(p) = parent {
+            let pc = cmds.get(p)?;
+            let pp = prog(pc);
+            if SHELLS.contains(&pp) || INTERPRETERS.contains(&pp) || EVALUATORS.contains(&pp) {
+                return Some(pc.raw.clone());
+            }
+            parent = pc.parent;
+        }
+    }
+    None
+}
+
+fn download_then_execute(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
+    let cmds = &cx.analysis.commands;
+    let mut downloaded: Vec<PathBuf> = Vec::new();
+    for (k, c) in cmds.iter().enumerate().take(i) {
+        if DOWNLOADERS.contains(&prog(c)) {
+            for e in cx.effects.get(k).into_iter().flatten() {
+                if let Effect::Write { path, dynamic: false } = e {
+                    downloaded.push(resolve_lexical(path, cx.cwd, cx.home));
+                }
+            }
+        }
+    }
+    if downloaded.is_empty() {
+        return None;
+    }
+    let resolve = |s: &str| resolve_lexical(s, cx.cwd, cx.home);
+    let program_word = cmd.words.first().map(|w| w.value.as_str()).unwrap_or("");
+    let p = prog(cmd);
+    let runs = if SHELLS.contains(&p) || INTERPRETERS.contains(&p) || EVALUATORS.contains(&p) {
+        cmd.args().iter().find(|w| !w.value.starts_with('-')).map(|w| resolve(&w.value))
+    } else if program_word.contains('/') {
+        Some(resolve(program_word))
+    } else {
+        None
+    };
+    runs.filter(|r| downloaded.contains(r)).map(|_| cmd.raw.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protected_branch_globs() {
+        let p: Vec<String> = DEFAULT_PROTECTED_BRANCHES.iter().map(|s| s.to_string()).collect();
+        assert!(branch_is_protected("main", &p));
+        assert!(branch_is_protected("refs/heads/master", &p));
+        assert!(branch_is_protected("release/1.2", &p));
+        assert!(!branch_is_protected("feature/main-menu", &p));
+        assert!(!branch_is_protected("maintenance", &p));
+    }
+
+    #[test]
+    fn static_paths() {
+        assert_eq!(static_path("$HOME", true), Some("$HOME"));
+        assert_eq!(static_path("${HOME}/x", true), Some("${HOME}/x"));
+        assert_eq!(static_path("$HOMEX", true), None);
+        assert_eq!(static_path("$DIR", true), None);
+        assert_eq!(static_path("a", false), Some("a"));
+    }
+
+    #[test]
+    fn reads_current_branch_from_git_head() {
+        let d = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(d.path().join(".git")).expect("mkdir");
+        std::fs::write(d.path().join(".git/HEAD"), "ref: refs/heads/feat/x\n").expect("write");
+        assert_eq!(current_branch(d.path()).as_deref(), Some("feat/x"));
+    }
+}

@@ -1,0 +1,637 @@
+//! The layered policy and its evaluation (DESIGN section 3).
+
+use crate::check::{self, CheckCtx, DEFAULT_PROTECTED_BRANCHES};
+use crate::error::PolicyError;
+use crate::guard::{self, FileOp, GuardRule};
+use crate::layer::{self, FailMode, LoadOptions, LoadedFile, RuleKind};
+use crate::path::{candidates, compile_glob, resolve_lexical, Anchors};
+use crate::rule::{self, domain_matches, host_of, Matcher, PathTool, PermissionRule};
+use globset::{GlobSet, GlobSetBuilder};
+use palisade_core::{Action, Context, Decision, Layer, Reason, Source, Verdict};
+use palisade_shell::{analyze, effects, Analysis, Effect, SimpleCommand};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Wrappers that do not change what a command does, so an allow rule may
+/// match the command inside them (Claude Code strips the same ones).
+const NEUTRAL_WRAPPERS: &[&str] = &["timeout", "time", "nice", "nohup", "stdbuf", "command", "builtin", "ionice"];
+/// Environment variables that change what a program loads or runs; a command
+/// that sets one is never matched by an allow rule.
+const DANGEROUS_ENV: &[&str] = &[
+    "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH", "PATH", "BASH_ENV", "ENV",
+    "PROMPT_COMMAND", "PYTHONPATH", "PYTHONSTARTUP", "NODE_OPTIONS", "PERL5OPT", "RUBYOPT", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF",
+    "GIT_PAGER", "PAGER", "EDITOR", "VISUAL", "SHELLOPTS", "IFS",
+];
+/// Cap on glob expansion when a shell word has glob characters.
+const MAX_GLOB_MATCHES: usize = 256;
+
+/// Who owns a glob in the path index.
+#[derive(Debug, Clone, Copy)]
+enum PathOwner {
+    Rule(usize),
+    Guard { idx: usize, except: bool },
+}
+
+#[derive(Debug)]
+struct PathIndex {
+    set: GlobSet,
+    owners: Vec<PathOwner>,
+    /// Literal leading part of each glob (up to its first metacharacter),
+    /// parallel to `owners`: a recursive read of a directory that this
+    /// prefix lies under reaches the files the glob protects.
+    prefixes: Vec<String>,
+}
+
+/// The part of a glob before its first metacharacter.
+fn literal_prefix(glob: &str) -> &str {
+    let end = glob.find(['*', '?', '[', '{', '\\']).unwrap_or(glob.len());
+    &glob[..end]
+}
+
+/// A loaded, layered policy: permission rules from every layer plus the
+/// enabled guard rules. Build once per process with [`Policy::load`], then
+/// call [`Policy::evaluate`] per action.
+#[derive(Debug)]
+pub struct Policy {
+    /// Permission rules, in layer order.
+    pub rules: Vec<PermissionRule>,
+    /// Enabled guard rules.
+    pub guards: Vec<GuardRule>,
+    /// Guard rules switched off, with the layer and file that did it.
+    pub disabled_guards: Vec<(String, Layer, PathBuf)>,
+    /// Files read, highest layer first.
+    pub files: Vec<LoadedFile>,
+    /// The effective `defaultMode` and the layer that set it.
+    pub default_mode: Option<(String, Layer)>,
+    /// The project root plus `additionalDirectories` (absolute).
+    pub work_dirs: Vec<PathBuf>,
+    /// Protected branch globs.
+    pub protected_branches: Vec<String>,
+    /// The hook's fail mode.
+    pub fail_mode: FailMode,
+    /// Things worth telling the user (ignored rules, locks).
+    pub warnings: Vec<String>,
+    home: PathBuf,
+    path_index: OnceLock<Result<PathIndex, String>>,
+}
+
+impl Policy {
+    /// Reads every layer's files and the built-in guard packs.
+    ///
+    /// Missing files are skipped; files that exist but cannot be read or
+    /// parsed are errors (the hook fails closed on them).
+    ///
+    /// # Errors
+    /// See [`PolicyError`].
+    pub fn load(opts: &LoadOptions) -> Result<Policy, PolicyError> {
+        let mut p = Policy {
+            rules: Vec::new(),
+            guards: Vec::new(),
+            disabled_guards: Vec::new(),
+            files: Vec::new(),
+            default_mode: None,
+            work_dirs: vec![opts.project_root.clone()],
+            protected_branches: Vec::new(),
+            fail_mode: FailMode::Closed,
+            warnings: Vec::new(),
+            home: opts.home.clone(),
+            path_index: OnceLock::new(),
+        };
+        let mut lock_allow = false;
+        let mut lock_guards = false;
+        let mut disabled: Vec<(String, Layer, PathBuf)> = Vec::new();
+        let mut protected: Option<Vec<String>> = None;
+        let mut fail_mode: Option<FailMode> = None;
+        for (layer, path, base) in opts.candidates() {
+            let explicit = layer == Layer::Cli;
+            let Some(fs) = layer::read_file(&path, explicit)? else { continue };
+            if layer == Layer::Managed {
+                lock_allow |= fs.lock_allow;
+                lock_guards |= fs.lock_guards;
+            } else if fs.lock_allow || fs.lock_guards {
+                p.warnings.push(format!("{}: lock settings are only honoured in the managed layer", path.display()));
+            }
+            let anchors = Anchors {
+                home: &opts.home,
+                settings_base: &base,
+                cwd: &opts.cwd,
+            };
+            let mut count = 0;
+            for raw in fs.rules {
+                if raw.verdict == Verdict::Allow && lock_allow && layer != Layer::Managed {
+                    p.warnings.push(format!(
+                        "{}:{}: allow rule ignored: the managed layer locks allow rules",
+                        path.display(),
+                        raw.line
+                    ));
+                    continue;
+                }
+                let (text, matcher) = match &raw.kind {
+                    RuleKind::Claude(t) => (t.clone(), rule::compile(t, &anchors)),
+                    RuleKind::CommandRegex(re) => (
+                        format!("command_regex({re})"),
+                        match regex::Regex::new(re) {
+                            Ok(r) => Matcher::CommandRegex(r),
+                            Err(e) => Matcher::Unsupported(e.to_string()),
+                        },
+                    ),
+                };
+                if let Matcher::Unsupported(why) = &matcher {
+                    p.warnings.push(format!("{}:{}: rule `{text}` is not evaluated by Palisade: {why}", path.display(), raw.line));
+                }
+                p.rules.push(PermissionRule {
+                    text,
+                    id: raw.id,
+                    verdict: raw.verdict,
+                    layer,
+                    source: Some(Source {
+                        path: path.clone(),
+                        line: raw.line,
+                    }),
+                    message: raw.message,
+                    matcher,
+                });
+                count += 1;
+            }
+            if p.default_mode.is_none() {
+                if let Some(m) = fs.default_mode {
+                    p.default_mode = Some((m, layer));
+                }
+            }
+            for d in fs.additional_directories {
+                p.work_dirs.push(resolve_lexical(&d, &base, &opts.home));
+            }
+            for id in fs.disable_rules {
+                if lock_guards && layer != Layer::Managed {
+                    p.warnings.push(format!(
+                        "{}: cannot switch off `{id}`: the managed layer locks guard packs",
+                        path.display()
+                    ));
+                } else {
+                    disabled.push((id, layer, path.clone()));
+                }
+            }
+            if protected.is_none() {
+                protected = fs.protected_branches;
+            }
+            if fail_mode.is_none() {
+                fail_mode = fs.fail_mode;
+            }
+            p.files.push(LoadedFile { path, layer, rules: count });
+        }
+        p.protected_branches =
+            protected.unwrap_or_else(|| DEFAULT_PROTECTED_BRANCHES.iter().map(|s| s.to_string()).collect());
+        p.fail_mode = fail_mode.unwrap_or_default();
+        if opts.guard_packs {
+            for g in guard::built_in()? {
+                if let Some((_, layer, file)) = disabled.iter().find(|(id, _, _)| *id == g.id || g.id.starts_with(&format!("{id}."))) {
+                    p.disabled_guards.push((g.id.clone(), *layer, file.clone()));
+                } else {
+                    p.guards.push(g);
+                }
+            }
+        }
+        Ok(p)
+    }
+
+    fn index(&self) -> Result<&PathIndex, String> {
+        self.path_index
+            .get_or_init(|| {
+                let mut b = GlobSetBuilder::new();
+                let mut owners = Vec::new();
+                let mut prefixes = Vec::new();
+                for (i, r) in self.rules.iter().enumerate() {
+                    if let Matcher::Path { globs, .. } = &r.matcher {
+                        for g in globs {
+                            b.add(g.clone());
+                            owners.push(PathOwner::Rule(i));
+                            prefixes.push(literal_prefix(g.glob()).to_string());
+                        }
+                    }
+                }
+                for (i, g) in self.guards.iter().enumerate() {
+                    let (inc, exc) = g.globs(&self.home);
+                    for (list, except) in [(inc, false), (exc, true)] {
+                        for pat in list {
+                            for glob in compile_glob(&pat).map_err(|e| format!("{}: {e}", g.id))? {
+                                prefixes.push(literal_prefix(glob.glob()).to_string());
+                                b.add(glob);
+                                owners.push(PathOwner::Guard { idx: i, except });
+                            }
+                        }
+                    }
+                }
+                let set = b.build().map_err(|e| e.to_string())?;
+                Ok(PathIndex { set, owners, prefixes })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Decides one action.
+    ///
+    /// Deny beats ask beats allow across all layers; an `Exec` is allowed only
+    /// if every simple command in it is matched by an allow rule and none is
+    /// dynamic; file effects of shell commands are checked against `Read`/`Edit`
+    /// deny and ask rules and the guard packs. With no matching rule the
+    /// verdict is `pass`.
+    pub fn evaluate(&self, action: &Action, ctx: &Context) -> Decision {
+        let mut ev = Eval {
+            p: self,
+            ctx,
+            reasons: Vec::new(),
+            allows: Vec::new(),
+            notes: Vec::new(),
+            seen: HashSet::new(),
+        };
+        let allowed = ev.action(action);
+        ev.finish(allowed)
+    }
+}
+
+struct Eval<'a> {
+    p: &'a Policy,
+    ctx: &'a Context,
+    reasons: Vec<Reason>,
+    allows: Vec<Reason>,
+    notes: Vec<String>,
+    seen: HashSet<(String, Option<String>)>,
+}
+
+impl Eval<'_> {
+    fn push(&mut self, r: Reason) {
+        if self.seen.insert((r.rule_id.clone(), r.matched.clone())) {
+            self.reasons.push(r);
+        }
+    }
+
+    fn rule_reason(&self, r: &PermissionRule, matched: Option<String>, what: &str) -> Reason {
+        let message = r.message.clone().unwrap_or_else(|| {
+            let verb = match r.verdict {
+                Verdict::Deny => "denies",
+                Verdict::Ask => "requires confirmation for",
+                _ => "allows",
+            };
+            format!("your {} settings rule `{}` {verb} {what}", r.layer, r.text)
+        });
+        let mut reason = Reason::new(r.display_id(), r.verdict, r.layer, message).with_source(r.source.clone());
+        reason.matched = matched;
+        reason
+    }
+
+    fn guard_reason(&self, g: &GuardRule, matched: String) -> Reason {
+        Reason::new(g.id.clone(), g.verdict, Layer::BuiltIn, g.message.clone())
+            .with_source(Some(g.source.clone()))
+            .with_matched(matched)
+    }
+
+    fn finish(mut self, allowed: bool) -> Decision {
+        if self.reasons.is_empty() && allowed && !self.allows.is_empty() {
+            let mut d = Decision::from_reasons(std::mem::take(&mut self.allows));
+            d.notes = self.notes;
+            return d;
+        }
+        let mut d = Decision::from_reasons(self.reasons);
+        d.notes = self.notes;
+        d
+    }
+
+    /// Evaluates an action; returns true if allow rules cover all of it.
+    fn action(&mut self, action: &Action) -> bool {
+        match action {
+            Action::Exec { command } => self.exec(command),
+            Action::Read { path, tool } => self.tool_path(FileOp::Read, path, tool),
+            Action::Write { path, tool, .. } => self.tool_path(FileOp::Write, path, tool),
+            Action::Fetch { url } => self.fetch(url),
+            Action::McpCall { server, tool, .. } => self.simple_tool(action, |m| match m {
+                Matcher::Mcp { server: s, tool: t } => s == server && t.as_ref().is_none_or(|t| t == tool),
+                _ => false,
+            }),
+            Action::SubAgent { tool, agent_type, .. } => self.simple_tool(action, |m| match m {
+                Matcher::Tool(t) => t == tool || (t == "Task" && tool == "Agent") || (t == "Agent" && tool == "Task"),
+                Matcher::SubAgent(n) => agent_type.as_deref() == Some(n.as_str()),
+                _ => false,
+            }),
+            Action::Search { .. } | Action::Other { .. } => {
+                let name = action.tool_name();
+                self.simple_tool(action, |m| matches!(m, Matcher::Tool(t) if *t == name))
+            }
+            Action::Prompt { .. } => false,
+        }
+    }
+
+    fn simple_tool(&mut self, action: &Action, f: impl Fn(&Matcher) -> bool) -> bool {
+        let what = format!("`{}`", action.tool_name());
+        let mut allowed = false;
+        for r in &self.p.rules {
+            if f(&r.matcher) {
+                let reason = self.rule_reason(r, None, &what);
+                if r.verdict == Verdict::Allow {
+                    self.allows.push(reason);
+                    allowed = true;
+                } else {
+                    self.push(reason);
+                }
+            }
+        }
+        allowed
+    }
+
+    fn fetch(&mut self, url: &str) -> bool {
+        let host = host_of(url).unwrap_or_default();
+        let mut allowed = false;
+        for r in &self.p.rules {
+            let hit = match &r.matcher {
+                Matcher::Tool(t) => t == "WebFetch",
+                Matcher::Domain(d) => domain_matches(d, &host),
+                _ => false,
+            };
+            if hit {
+                let reason = self.rule_reason(r, Some(url.to_string()), &format!("fetching {host}"));
+                if r.verdict == Verdict::Allow {
+                    self.allows.push(reason);
+                    allowed = true;
+                } else {
+                    self.push(reason);
+                }
+            }
+        }
+        allowed
+    }
+
+    fn tool_path(&mut self, op: FileOp, path: &Path, tool: &str) -> bool {
+        let raw = path.to_string_lossy();
+        self.path_effect(op, &raw, false, false, false, Some(tool))
+    }
+
+    /// Checks one file effect against path rules and guards. With `tool`
+    /// (a file tool, not a shell command) allow rules count too; returns true
+    /// if an allow rule covers it.
+    ///
+    /// A `recursive` read of directory D also reaches every file a rule
+    /// protects under D: built-in guard paths count whenever their literal
+    /// prefix lies under D (`tar czf - ~` reaches `~/.ssh/id_*`); permission
+    /// rules count when that prefix exists on disk (`grep -r x .` reaches
+    /// `./.env` only if there is one).
+    fn path_effect(&mut self, op: FileOp, raw: &str, dynamic: bool, glob: bool, recursive: bool, tool: Option<&str>) -> bool {
+        let lexical = resolve_lexical(raw, &self.ctx.cwd, &self.ctx.home);
+        let mut paths = candidates(&lexical);
+        if glob {
+            if let Ok(iter) = glob::glob(&lexical.to_string_lossy()) {
+                for p in iter.flatten().take(MAX_GLOB_MATCHES) {
+                    for c in candidates(&crate::path::normalize(&p)) {
+                        if !paths.contains(&c) {
+                            paths.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        let index = match self.p.index() {
+            Ok(i) => i,
+            Err(e) => {
+                self.push(Reason::new("palisade.policy-error", Verdict::Deny, Layer::Palisade, format!("a path pattern is invalid: {e}")));
+                return false;
+            }
+        };
+        let mut rule_hits: Vec<usize> = Vec::new();
+        let mut guard_in: Vec<usize> = Vec::new();
+        let mut guard_out: Vec<usize> = Vec::new();
+        let mut buf = Vec::new();
+        for p in &paths {
+            index.set.matches_into(p, &mut buf);
+            for &gi in &buf {
+                match index.owners[gi] {
+                    PathOwner::Rule(r) => rule_hits.push(r),
+                    PathOwner::Guard { idx, except: false } => guard_in.push(idx),
+                    PathOwner::Guard { idx, except: true } => guard_out.push(idx),
+                }
+            }
+        }
+        if recursive && op == FileOp::Read {
+            for p in &paths {
+                let dir = format!("{}/", p.to_string_lossy().trim_end_matches('/'));
+                for (k, prefix) in index.prefixes.iter().enumerate() {
+                    if !prefix.starts_with(&dir) {
+                        continue;
+                    }
+                    match index.owners[k] {
+                        PathOwner::Guard { idx, except: false } => guard_in.push(idx),
+                        PathOwner::Rule(r) if Path::new(prefix.trim_end_matches('/')).exists() => rule_hits.push(r),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let shown = lexical.display().to_string();
+        let mut allowed = false;
+        let tool_name = tool.unwrap_or("Bash");
+        let action_word = match op {
+            FileOp::Read => "reading",
+            FileOp::Write => "writing",
+            FileOp::Delete => "deleting",
+        };
+        let what = format!("{action_word} {shown}");
+        // Bare `Read` / `Edit` tool rules.
+        for r in &self.p.rules {
+            let hit = match (&r.matcher, op) {
+                (Matcher::Tool(t), FileOp::Read) => t == "Read" || (tool.is_some() && t == tool_name),
+                (Matcher::Tool(t), _) => t == "Edit" || (tool.is_some() && t == tool_name),
+                _ => false,
+            };
+            if hit && (tool.is_some() || r.verdict != Verdict::Allow) {
+                let reason = self.rule_reason(r, Some(shown.clone()), &what);
+                if r.verdict == Verdict::Allow {
+                    allowed = true;
+                    self.allows.push(reason);
+                } else {
+                    self.push(reason);
+                }
+            }
+        }
+        rule_hits.sort_unstable();
+        rule_hits.dedup();
+        for ri in rule_hits {
+            let r = &self.p.rules[ri];
+            let Matcher::Path { tool: pt, .. } = &r.matcher else { continue };
+            let applies = match (pt, op) {
+                (PathTool::Read, FileOp::Read) => true,
+                (PathTool::Edit, FileOp::Write | FileOp::Delete) => true,
+                _ => false,
+            };
+            if !applies {
+                continue;
+            }
+            if r.verdict == Verdict::Allow {
+                if tool.is_some() && !dynamic {
+                    allowed = true;
+                    let reason = self.rule_reason(r, Some(shown.clone()), &what);
+                    self.allows.push(reason);
+                }
+                continue;
+            }
+            let reason = self.rule_reason(r, Some(shown.clone()), &what);
+            self.push(reason);
+        }
+        guard_in.sort_unstable();
+        guard_in.dedup();
+        for gi in guard_in {
+            if guard_out.contains(&gi) {
+                continue;
+            }
+            let g = &self.p.guards[gi];
+            if g.on.contains(&op) {
+                let reason = self.guard_reason(g, shown.clone());
+                self.push(reason);
+            }
+        }
+        allowed
+    }
+
+    fn exec(&mut self, command: &str) -> bool {
+        let analysis = analyze(command);
+        if let Some(e) = &analysis.parse_error {
+            self.notes.push(format!("the command could not be fully parsed ({e}), so allow rules do not apply"));
+        }
+        let effs: Vec<Vec<Effect>> = analysis.commands.iter().map(effects).collect();
+        let whole = rule::normalize_ws(command);
+        // Rules that match the whole text (patterns spanning operators).
+        for r in &self.p.rules {
+            if r.verdict != Verdict::Allow {
+                if let Matcher::Bash(bp) = &r.matcher {
+                    if bp.is_match(&whole) {
+                        let reason = self.rule_reason(r, Some(whole.clone()), "this command");
+                        self.push(reason);
+                    }
+                }
+            }
+        }
+        let mut all_allowed = analysis.parse_error.is_none() && !analysis.commands.is_empty();
+        for (i, c) in analysis.commands.iter().enumerate() {
+            all_allowed &= self.simple_command(c);
+            for e in &effs[i] {
+                match e {
+                    Effect::Read { path, dynamic, recursive } => {
+                        self.path_effect(FileOp::Read, path, *dynamic, has_glob(path), *recursive, None);
+                    }
+                    Effect::Write { path, dynamic } => {
+                        self.path_effect(FileOp::Write, path, *dynamic, has_glob(path), false, None);
+                    }
+                    Effect::Delete { path, dynamic, recursive } => {
+                        self.path_effect(FileOp::Delete, path, *dynamic, has_glob(path), *recursive, None);
+                    }
+                    Effect::Network { target, .. } => self.network(target),
+                }
+            }
+            self.guard_commands(&analysis, &effs, i);
+        }
+        all_allowed
+    }
+
+    fn network(&mut self, target: &str) {
+        let Some(host) = host_of(target) else { return };
+        for r in &self.p.rules {
+            if r.verdict == Verdict::Allow {
+                continue;
+            }
+            if let Matcher::Domain(d) = &r.matcher {
+                if domain_matches(d, &host) {
+                    let reason = self.rule_reason(r, Some(target.to_string()), &format!("contacting {host}"));
+                    self.push(reason);
+                }
+            }
+        }
+    }
+
+    /// Bash rules for one simple command; returns true if an allow rule covers it.
+    fn simple_command(&mut self, c: &SimpleCommand) -> bool {
+        let text = c.text();
+        let raw = rule::normalize_ws(&c.raw);
+        let mut allowed = false;
+        for r in &self.p.rules {
+            let hit = match &r.matcher {
+                Matcher::Tool(t) => t == "Bash",
+                Matcher::Bash(bp) => bp.is_match(&text) || bp.is_match(&raw),
+                Matcher::CommandRegex(re) => re.is_match(&text) || re.is_match(&raw),
+                _ => false,
+            };
+            if !hit {
+                continue;
+            }
+            if r.verdict != Verdict::Allow {
+                let reason = self.rule_reason(r, Some(c.raw.clone()), "this command");
+                self.push(reason);
+            } else if !allowed && self.allow_applies(c, r, &text, &raw) {
+                allowed = true;
+                let reason = self.rule_reason(r, Some(c.raw.clone()), "this command");
+                self.allows.push(reason);
+            }
+        }
+        if c.words.is_empty() && !c.dynamic {
+            return true; // a bare assignment or redirection: its effects were checked
+        }
+        if !allowed {
+            if c.dynamic {
+                self.notes.push(format!("`{}` has text that is only known at run time, so no allow rule applies to it", c.raw));
+            } else {
+                self.notes.push(format!("no allow rule covers `{}`", c.raw));
+            }
+        }
+        allowed
+    }
+
+    fn allow_applies(&self, c: &SimpleCommand, r: &PermissionRule, text: &str, raw: &str) -> bool {
+        if c.dynamic {
+            return false;
+        }
+        let neutral = c.wrappers.iter().all(|w| NEUTRAL_WRAPPERS.contains(&w.as_str()))
+            && !c.assignments.iter().any(|(k, _)| DANGEROUS_ENV.contains(&k.as_str()) || k.starts_with("LD_") || k.starts_with("DYLD_"));
+        match &r.matcher {
+            Matcher::Tool(_) => true,
+            Matcher::Bash(bp) => (neutral && bp.is_match(text)) || bp.is_match(raw),
+            Matcher::CommandRegex(re) => (neutral && re.is_match(text)) || re.is_match(raw),
+            _ => false,
+        }
+    }
+
+    fn guard_commands(&mut self, analysis: &Analysis, effs: &[Vec<Effect>], i: usize) {
+        let c = &analysis.commands[i];
+        let cx = CheckCtx {
+            analysis,
+            effects: effs,
+            home: &self.ctx.home,
+            cwd: &self.ctx.cwd,
+            project_root: &self.ctx.project_root,
+            work_dirs: &self.p.work_dirs,
+            protected: &self.p.protected_branches,
+        };
+        let text = c.text();
+        let prog = c.program().unwrap_or("");
+        for g in &self.p.guards {
+            let mut hit: Option<String> = None;
+            if let Some(name) = &g.check {
+                hit = check::run(name, &g.values, i, &cx);
+            }
+            if hit.is_none() && g.has_command_matcher() {
+                let prog_ok = g.programs.is_empty()
+                    || g.programs.iter().any(|p| p == prog || c.wrappers.iter().any(|w| w == p));
+                let exempt = c.args().iter().any(|a| g.unless_args.iter().any(|u| *u == a.value));
+                if prog_ok && !exempt {
+                    let re_ok = g.command_regex.is_empty() || g.regexes().iter().any(|re| re.is_match(&text));
+                    if re_ok {
+                        hit = Some(c.raw.clone());
+                    }
+                }
+            }
+            if let Some(m) = hit {
+                let reason = self.guard_reason(g, m);
+                self.push(reason);
+            }
+        }
+    }
+}
+
+fn has_glob(p: &str) -> bool {
+    p.contains(['*', '?', '['])
+}

@@ -1,0 +1,192 @@
+//! Policy layers: which files are read, in which order, and what each holds.
+//!
+//! Claude Code's precedence (highest first): managed settings, command-line
+//! `--settings`, `.claude/settings.local.json`, `.claude/settings.json`,
+//! `~/.claude/settings.json`. Palisade's `palisade.toml` is read at the
+//! matching layers: `/etc/palisade/palisade.toml` (managed), the project
+//! root's `palisade.toml` (project), `~/.config/palisade/palisade.toml` (user).
+
+use crate::error::PolicyError;
+use palisade_core::{Layer, Verdict};
+use std::path::{Path, PathBuf};
+
+/// What the hook does when it cannot read its input or an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailMode {
+    /// Deny (the default): an unreadable request is never let through.
+    #[default]
+    Closed,
+    /// Pass: let the agent's own permission flow decide.
+    Open,
+}
+
+/// How a rule's matcher is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Claude Code rule syntax, e.g. `Bash(git push:*)`.
+    Claude(String),
+    /// A regular expression over each simple command's text (`palisade.toml`).
+    CommandRegex(String),
+}
+
+/// A rule as read from a file, before compilation.
+#[derive(Debug, Clone)]
+pub struct RawRule {
+    /// Its matcher.
+    pub kind: RuleKind,
+    /// allow, ask or deny.
+    pub verdict: Verdict,
+    /// 1-based line, 0 if unknown.
+    pub line: u32,
+    /// Palisade rule id, if any.
+    pub id: Option<String>,
+    /// Author's reason, if any.
+    pub message: Option<String>,
+}
+
+/// Everything one settings or config file contributes.
+#[derive(Debug, Clone, Default)]
+pub struct FileSettings {
+    /// Permission rules.
+    pub rules: Vec<RawRule>,
+    /// `permissions.defaultMode` / `policy.default_mode`.
+    pub default_mode: Option<String>,
+    /// `permissions.additionalDirectories`, as written.
+    pub additional_directories: Vec<String>,
+    /// Managed only: lower layers' allow rules are ignored.
+    pub lock_allow: bool,
+    /// Managed only: lower layers cannot disable guard rules.
+    pub lock_guards: bool,
+    /// Guard rule ids to switch off.
+    pub disable_rules: Vec<String>,
+    /// Protected branch globs for the force-push guard.
+    pub protected_branches: Option<Vec<String>>,
+    /// The hook's fail mode.
+    pub fail_mode: Option<FailMode>,
+}
+
+/// A file that was found and read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoadedFile {
+    /// Its path.
+    pub path: PathBuf,
+    /// Its layer.
+    pub layer: Layer,
+    /// How many rules it holds.
+    pub rules: usize,
+}
+
+/// Where to look for policy files.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The agent's working directory.
+    pub cwd: PathBuf,
+    /// The project root (holds `.claude/`, `palisade.toml`).
+    pub project_root: PathBuf,
+    /// The user's home.
+    pub home: PathBuf,
+    /// The directory holding `managed-settings.json` and `palisade.toml` for the
+    /// managed layer; `None` uses the system paths (`/etc/claude-code`,
+    /// `/etc/palisade` on Linux; `/Library/Application Support/ClaudeCode` on macOS).
+    pub managed_dir: Option<PathBuf>,
+    /// Extra files for the CLI layer (`--settings FILE`: `.json` is Claude Code
+    /// settings, `.toml` is a `palisade.toml`).
+    pub cli_files: Vec<PathBuf>,
+    /// Load the built-in guard packs (on by default).
+    pub guard_packs: bool,
+}
+
+impl LoadOptions {
+    /// Options for a project at `project_root` with the agent in `cwd`.
+    pub fn new(cwd: &Path, project_root: &Path, home: &Path) -> Self {
+        LoadOptions {
+            cwd: cwd.to_path_buf(),
+            project_root: project_root.to_path_buf(),
+            home: home.to_path_buf(),
+            managed_dir: None,
+            cli_files: Vec::new(),
+            guard_packs: true,
+        }
+    }
+
+    /// Every candidate file, highest layer first, with the directory that
+    /// `/path` rules in it are relative to.
+    pub fn candidates(&self) -> Vec<(Layer, PathBuf, PathBuf)> {
+        let mut out = Vec::new();
+        let (managed_claude, managed_palisade) = match &self.managed_dir {
+            Some(d) => (d.clone(), d.clone()),
+            None if cfg!(target_os = "macos") => (
+                PathBuf::from("/Library/Application Support/ClaudeCode"),
+                PathBuf::from("/Library/Application Support/Palisade"),
+            ),
+            None => (PathBuf::from("/etc/claude-code"), PathBuf::from("/etc/palisade")),
+        };
+        out.push((Layer::Managed, managed_claude.join("managed-settings.json"), managed_claude.clone()));
+        if let Ok(rd) = std::fs::read_dir(managed_claude.join("managed-settings.d")) {
+            let mut drop_ins: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            drop_ins.sort();
+            for p in drop_ins {
+                out.push((Layer::Managed, p, managed_claude.clone()));
+            }
+        }
+        out.push((Layer::Managed, managed_palisade.join("palisade.toml"), managed_palisade));
+        for f in &self.cli_files {
+            let base = f.parent().map(Path::to_path_buf).unwrap_or_else(|| self.cwd.clone());
+            out.push((Layer::Cli, f.clone(), base));
+        }
+        let root = &self.project_root;
+        out.push((Layer::ProjectLocal, root.join(".claude/settings.local.json"), root.clone()));
+        out.push((Layer::Project, root.join(".claude/settings.json"), root.clone()));
+        out.push((Layer::Project, root.join("palisade.toml"), root.clone()));
+        out.push((Layer::User, self.home.join(".claude/settings.json"), self.home.clone()));
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| self.home.join(".config"));
+        out.push((Layer::User, xdg.join("palisade/palisade.toml"), self.home.clone()));
+        out
+    }
+}
+
+/// Reads and parses one file. `Ok(None)` if it does not exist.
+///
+/// # Errors
+/// Unreadable or malformed files (see [`PolicyError`]).
+pub fn read_file(path: &Path, cli_explicit: bool) -> Result<Option<FileSettings>, PolicyError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !cli_explicit => return Ok(None),
+        Err(e) => {
+            return Err(PolicyError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        }
+    };
+    let is_toml = path.extension().is_some_and(|e| e == "toml");
+    let parsed = if is_toml {
+        crate::config::parse(path, &text)?
+    } else {
+        crate::settings::parse(path, &text)?
+    };
+    Ok(Some(parsed))
+}
+
+/// Finds the project root for `cwd`: the nearest ancestor holding `.claude/`
+/// or `.git`, else `cwd` itself. The user's home is never taken as a project
+/// root because of `~/.claude/` (that is the user layer).
+pub fn find_project_root(cwd: &Path, home: &Path) -> PathBuf {
+    for dir in cwd.ancestors() {
+        if dir == home {
+            break;
+        }
+        if dir.join(".git").exists() || dir.join(".claude").is_dir() {
+            return dir.to_path_buf();
+        }
+    }
+    cwd.to_path_buf()
+}

@@ -1,0 +1,598 @@
+//! Effects derived from simple commands: which files they read, write or
+//! delete, which hosts they contact.
+
+use crate::knowledge::{self, Role, Spec};
+use crate::model::{Origin, RedirectOp, SimpleCommand, Word};
+use crate::options::{self, Parsed};
+use serde::Serialize;
+
+/// One thing a simple command does to the outside world.
+///
+/// Paths are as written after quote removal (`~`, `$HOME` and relative paths
+/// unresolved: the policy resolves them against the agent's cwd and home).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Effect {
+    /// Reads a file (or, with `recursive`, a directory tree).
+    Read {
+        /// The path.
+        path: String,
+        /// Whole tree (`grep -r`, `cp -r` source, `tar c dir`).
+        recursive: bool,
+        /// The path word is dynamic or a glob.
+        dynamic: bool,
+    },
+    /// Creates or modifies a file (redirection, `tee`, `cp` target, `sed -i`, `chmod`…).
+    Write {
+        /// The path.
+        path: String,
+        /// The path word is dynamic or a glob.
+        dynamic: bool,
+    },
+    /// Deletes a file or tree (`rm`, `rmdir`, `mv` source, `find -delete`, `shred`).
+    Delete {
+        /// The path.
+        path: String,
+        /// `-r`/`-R`/`--recursive`, or a directory-removing tool.
+        recursive: bool,
+        /// The path word is dynamic or a glob.
+        dynamic: bool,
+    },
+    /// Contacts the network (`curl`, `wget`, `ssh`, `scp`, `rsync`, `nc`, `git push`…).
+    Network {
+        /// The URL or `host[:path]` as written.
+        target: String,
+        /// A local file sent (`curl -d @f`, `-T f`, `-F x=@f`, `scp f host:`).
+        upload: Option<String>,
+    },
+}
+
+/// The effects of one simple command, from Palisade's per-program knowledge.
+///
+/// Redirections always count (`> f` writes `f`, `< f` reads it); then the
+/// program's operands and options, per the table in `knowledge.rs`. Unknown
+/// programs yield only their redirections. `/dev/null`, `/dev/std*`,
+/// `/dev/tty`, `/dev/fd/*` and `-` (stdin/stdout) are never listed.
+pub fn effects(cmd: &SimpleCommand) -> Vec<Effect> {
+    let mut out = Out {
+        cmd,
+        effects: Vec::new(),
+    };
+    for r in &cmd.redirects {
+        match r.op {
+            RedirectOp::Read => out.read(&r.target, false),
+            RedirectOp::Write | RedirectOp::Append => out.write(&r.target),
+            RedirectOp::ReadWrite => {
+                out.read(&r.target, false);
+                out.write(&r.target);
+            }
+            RedirectOp::Dup | RedirectOp::HereDoc | RedirectOp::HereString => {}
+        }
+    }
+    if let Some(prog) = cmd.program() {
+        if let Some(spec) = knowledge::spec(prog) {
+            program(&mut out, prog, &spec);
+        }
+    }
+    out.effects
+}
+
+/// Collects effects, skipping pseudo-files.
+struct Out<'c> {
+    cmd: &'c SimpleCommand,
+    effects: Vec<Effect>,
+}
+
+fn is_pseudo(path: &str) -> bool {
+    matches!(
+        path,
+        "" | "-" | "/dev/null" | "/dev/stdout" | "/dev/stderr" | "/dev/stdin" | "/dev/tty"
+    ) || path.starts_with("/dev/fd/")
+}
+
+impl Out<'_> {
+    fn dynamic(&self, w: &Word) -> bool {
+        w.dynamic
+            || w.glob
+            || (matches!(self.cmd.origin, Origin::FindExec | Origin::Xargs) && w.value.contains("{}"))
+    }
+
+    fn read(&mut self, w: &Word, recursive: bool) {
+        if !is_pseudo(&w.value) {
+            let dynamic = self.dynamic(w);
+            self.effects.push(Effect::Read {
+                path: w.value.clone(),
+                recursive,
+                dynamic,
+            });
+        }
+    }
+
+    fn write(&mut self, w: &Word) {
+        if !is_pseudo(&w.value) {
+            let dynamic = self.dynamic(w);
+            self.effects.push(Effect::Write {
+                path: w.value.clone(),
+                dynamic,
+            });
+        }
+    }
+
+    fn delete(&mut self, w: &Word, recursive: bool) {
+        if !is_pseudo(&w.value) {
+            let dynamic = self.dynamic(w);
+            self.effects.push(Effect::Delete {
+                path: w.value.clone(),
+                recursive,
+                dynamic,
+            });
+        }
+    }
+
+    fn network(&mut self, target: &str, upload: Option<&Word>) {
+        self.effects.push(Effect::Network {
+            target: target.to_string(),
+            upload: upload.map(|u| u.value.clone()),
+        });
+    }
+}
+
+fn derived(w: &Word, value: &str) -> Word {
+    Word {
+        value: value.to_string(),
+        dynamic: w.dynamic,
+        glob: w.glob,
+    }
+}
+
+/// The last path segment of a URL (`https://x/a/b.tgz?q` -> `b.tgz`).
+fn url_basename(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.split(['?', '#']).next()?;
+    let (_, path) = path.split_once('/')?;
+    let name = path.rsplit('/').next()?;
+    (!name.is_empty()).then_some(name)
+}
+
+/// `host:path`, `user@host:path`, `rsync://…`: a remote operand of scp/rsync.
+fn is_remote(v: &str) -> bool {
+    if v.contains("://") {
+        return true;
+    }
+    match v.find(':') {
+        Some(0) | None => false,
+        Some(i) => !v[..i].contains('/'),
+    }
+}
+
+fn program(out: &mut Out, prog: &str, spec: &Spec) {
+    let args = out.cmd.args();
+    let p = options::parse(args, spec);
+    for (name, value) in &p.opts {
+        if let Some(v) = value {
+            if spec.read_opts.contains(&name.as_str()) {
+                out.read(v, false);
+            }
+            if spec.write_opts.contains(&name.as_str()) {
+                out.write(v);
+            }
+        }
+    }
+    let recursive = p.has(spec.recursive);
+    let ops = &p.operands;
+    match spec.role {
+        Role::None => {}
+        Role::Read => ops.iter().for_each(|w| out.read(w, recursive)),
+        Role::ScriptThenRead => script_then_read(out, prog, spec, &p, recursive),
+        Role::Interpreter => {
+            if !p.has(spec.script_opts) {
+                if let Some(script) = ops.first() {
+                    out.read(script, false);
+                }
+            }
+        }
+        Role::InOut => {
+            if let Some(i) = ops.first() {
+                out.read(i, false);
+            }
+            if let Some(o) = ops.get(1) {
+                out.write(o);
+            }
+        }
+        Role::Edit => {
+            for w in ops.iter().filter(|w| !w.value.starts_with('+')) {
+                out.read(w, false);
+                out.write(w);
+            }
+        }
+        Role::Write => ops
+            .iter()
+            .filter(|w| prog != "chattr" || !w.value.starts_with(['+', '=']))
+            .for_each(|w| out.write(w)),
+        Role::ModeThenWrite => {
+            let mode_in_flags = prog == "chmod"
+                && args.iter().any(|w| {
+                    w.value.len() > 1
+                        && w.value.starts_with('-')
+                        && w.value[1..].chars().all(|c| "rwxXstugoa=+,-".contains(c))
+                });
+            let skip = usize::from(!p.has(&["--reference"]) && !mode_in_flags);
+            ops.iter().skip(skip).for_each(|w| out.write(w));
+        }
+        Role::Copy | Role::Move | Role::Link => copy(out, prog, spec.role, &p, recursive),
+        Role::Delete => ops.iter().for_each(|w| out.delete(w, recursive)),
+        Role::Dd => {
+            for w in args {
+                if let Some(f) = w.value.strip_prefix("if=") {
+                    out.read(&derived(w, f), false);
+                } else if let Some(f) = w.value.strip_prefix("of=") {
+                    out.write(&derived(w, f));
+                }
+            }
+        }
+        Role::Find => find(out, args),
+        Role::Tar => tar(out, args, spec),
+        Role::Zip => {
+            if let Some((archive, files)) = ops.split_first() {
+                out.write(archive);
+                files.iter().for_each(|w| out.read(w, recursive));
+            }
+        }
+        Role::Unzip => {
+            if let Some(archive) = ops.first() {
+                out.read(archive, false);
+            }
+            let listing = p.has(&["-l", "-t", "-v", "-Z", "-p", "-c"]);
+            match p.values(&["-d"]).next() {
+                Some(d) => out.write(d),
+                None if !listing && !ops.is_empty() => out.write(&Word::lit(".")),
+                None => {}
+            }
+        }
+        Role::Curl => curl(out, &p),
+        Role::Wget => wget(out, &p),
+        Role::Host => {
+            if !p.has(&["-l", "--listen"]) {
+                if let Some(h) = ops.first() {
+                    out.network(&h.value, None);
+                }
+            }
+        }
+        Role::Socat => {
+            for w in ops {
+                let (kind, addr) = w.value.split_once(':').unwrap_or((&w.value, ""));
+                let kind = kind.to_ascii_lowercase();
+                let net = ["tcp", "udp", "openssl", "ssl", "sctp", "socks", "proxy"]
+                    .iter()
+                    .any(|k| kind.starts_with(k))
+                    && !kind.contains("listen");
+                if net {
+                    out.network(addr.split(',').next().unwrap_or(addr), None);
+                } else if matches!(kind.as_str(), "open" | "create" | "gopen") {
+                    let f = derived(w, addr.split(',').next().unwrap_or(addr));
+                    out.read(&f, false);
+                    out.write(&f);
+                }
+            }
+        }
+        Role::RemoteCopy => remote_copy(out, &p, recursive),
+        Role::Git => git(out, &p),
+        Role::ContainerCopy => {
+            if ops.first().is_some_and(|w| w.value == "cp") {
+                let rest = options::parse(ops.get(1..).unwrap_or(&[]), &knowledge::GIT_REMOTE);
+                if let [src, dst] = rest.operands.as_slice() {
+                    if !is_remote(&src.value) {
+                        out.read(src, true);
+                    }
+                    if !is_remote(&dst.value) {
+                        out.write(dst);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn script_then_read(out: &mut Out, prog: &str, spec: &Spec, p: &Parsed, recursive: bool) {
+    let mut ops: &[Word] = &p.operands;
+    if prog == "yq" && ops.first().is_some_and(|w| matches!(w.value.as_str(), "e" | "eval" | "ea" | "eval-all")) {
+        ops = &ops[1..];
+    }
+    if !p.has(spec.script_opts) {
+        ops = ops.get(1..).unwrap_or(&[]);
+    }
+    let awk = prog.ends_with("awk");
+    let search_tree = matches!(prog, "rg" | "ag");
+    let recursive = recursive || search_tree;
+    let in_place = p.has(spec.in_place);
+    let mut any = false;
+    for w in ops {
+        if awk && w.value.split_once('=').is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) {
+            continue;
+        }
+        any = true;
+        out.read(w, recursive);
+        if in_place {
+            out.write(w);
+        }
+    }
+    if !any && recursive && (search_tree || prog.ends_with("grep")) {
+        out.read(&Word::lit("."), true);
+    }
+}
+
+fn copy(out: &mut Out, prog: &str, role: Role, p: &Parsed, recursive: bool) {
+    let ops = &p.operands;
+    let target = p.values(&["-t", "--target-directory"]).next().cloned();
+    let (sources, dest): (&[Word], Option<Word>) = match (&target, ops.split_last()) {
+        (Some(t), _) => (ops, Some(t.clone())),
+        (None, Some((last, rest))) if !rest.is_empty() => (rest, Some(last.clone())),
+        (None, _) => (ops, None),
+    };
+    if prog == "install" && p.has(&["-d", "--directory"]) {
+        ops.iter().for_each(|w| out.write(w));
+        return;
+    }
+    for s in sources {
+        match role {
+            Role::Move => {
+                out.read(s, true);
+                out.delete(s, false);
+            }
+            Role::Link => out.read(s, false),
+            _ => out.read(s, recursive),
+        }
+    }
+    match dest {
+        Some(d) => out.write(&d),
+        None if role == Role::Link => {
+            if let Some(s) = sources.first() {
+                let name = s.value.trim_end_matches('/').rsplit('/').next().unwrap_or(".");
+                out.write(&derived(s, name));
+            }
+        }
+        None => {}
+    }
+}
+
+fn find(out: &mut Out, args: &[Word]) {
+    let mut paths: Vec<Word> = args
+        .iter()
+        .take_while(|w| w.dynamic || !(w.value.starts_with('-') || w.value == "(" || w.value == "!"))
+        .cloned()
+        .collect();
+    if paths.is_empty() {
+        paths.push(Word::lit("."));
+    }
+    paths.iter().for_each(|w| out.read(w, true));
+    let mut it = args.iter().skip(paths.len());
+    while let Some(w) = it.next() {
+        match w.value.as_str() {
+            "-delete" => paths.iter().for_each(|p| out.delete(p, true)),
+            "-fprint" | "-fprint0" | "-fls" | "-fprintf" => {
+                if let Some(f) = it.next() {
+                    out.write(f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn tar(out: &mut Out, args: &[Word], spec: &Spec) {
+    #[derive(PartialEq)]
+    enum Mode {
+        Create,
+        Extract,
+        List,
+        Unknown,
+    }
+    let mut mode = Mode::Unknown;
+    let mut archive = None;
+    let mut dir = None;
+    let mut rest = args;
+    let set_mode = |c: char, mode: &mut Mode| match c {
+        'c' | 'r' | 'u' => *mode = Mode::Create,
+        'x' => *mode = Mode::Extract,
+        't' | 'd' => *mode = Mode::List,
+        _ => {}
+    };
+    // Old style: `tar czf ARCHIVE files…`, values taken in order.
+    if let Some((first, tail)) = args.split_first() {
+        if !first.dynamic && !first.value.starts_with('-') && !first.value.is_empty() {
+            let mut tail = tail;
+            for c in first.value.chars() {
+                set_mode(c, &mut mode);
+                if spec.short_val.contains(c) {
+                    if let Some((v, t)) = tail.split_first() {
+                        match c {
+                            'f' => archive = Some(v.clone()),
+                            'C' => dir = Some(v.clone()),
+                            'T' | 'X' => out.read(v, false),
+                            _ => {}
+                        }
+                        tail = t;
+                    }
+                }
+            }
+            rest = tail;
+        }
+    }
+    let p = options::parse(rest, spec);
+    for (name, v) in &p.opts {
+        match name.as_str() {
+            "--create" | "--append" | "--update" => mode = Mode::Create,
+            "--extract" | "--get" => mode = Mode::Extract,
+            "--list" | "--diff" | "--compare" => mode = Mode::List,
+            n if n.len() == 2 && v.is_none() => {
+                if let Some(c) = n.chars().nth(1) {
+                    set_mode(c, &mut mode);
+                }
+            }
+            _ => {}
+        }
+        if let Some(v) = v {
+            match name.as_str() {
+                "-f" | "--file" => archive = Some(v.clone()),
+                "-C" | "--directory" => dir = Some(v.clone()),
+                "-T" | "--files-from" | "-X" | "--exclude-from" => out.read(v, false),
+                _ => {}
+            }
+        }
+    }
+    match mode {
+        Mode::Create => {
+            if let Some(a) = &archive {
+                out.write(a);
+            }
+            p.operands.iter().for_each(|w| out.read(w, true));
+        }
+        Mode::Extract => {
+            if let Some(a) = &archive {
+                out.read(a, false);
+            }
+            out.write(&dir.unwrap_or_else(|| Word::lit(".")));
+        }
+        Mode::List | Mode::Unknown => {
+            if let Some(a) = &archive {
+                out.read(a, false);
+            }
+        }
+    }
+}
+
+/// The file a curl data/form argument sends, if any.
+fn curl_upload(name: &str, v: &Word) -> Option<Word> {
+    let s = v.value.as_str();
+    let file = match name {
+        "-d" | "--data" | "--data-binary" | "--data-ascii" | "--json" => s.strip_prefix('@'),
+        "--data-urlencode" => match s.strip_prefix('@') {
+            Some(f) => Some(f),
+            None => s
+                .split_once('@')
+                .filter(|(n, _)| !n.contains('='))
+                .map(|(_, f)| f),
+        },
+        "-F" | "--form" => s
+            .split_once('=')
+            .and_then(|(_, r)| r.strip_prefix('@').or_else(|| r.strip_prefix('<')))
+            .map(|f| f.split(';').next().unwrap_or(f)),
+        "-T" | "--upload-file" => Some(s),
+        _ => None,
+    }?;
+    (!is_pseudo(file) && file != ".").then(|| derived(v, file))
+}
+
+fn network_all(out: &mut Out, urls: &[Word], uploads: &[Word]) {
+    for u in urls {
+        if uploads.is_empty() {
+            out.network(&u.value, None);
+        }
+        for f in uploads {
+            out.network(&u.value, Some(f));
+        }
+    }
+    uploads.iter().for_each(|f| out.read(f, false));
+}
+
+fn curl(out: &mut Out, p: &Parsed) {
+    let mut urls: Vec<Word> = p.operands.clone();
+    urls.extend(p.values(&["--url"]).cloned());
+    let uploads: Vec<Word> = p
+        .opts
+        .iter()
+        .filter_map(|(n, v)| v.as_ref().and_then(|v| curl_upload(n, v)))
+        .collect();
+    if p.has(&["-O", "--remote-name", "--remote-name-all"]) {
+        for u in &urls {
+            if let Some(name) = url_basename(&u.value) {
+                out.write(&derived(u, name));
+            }
+        }
+    }
+    network_all(out, &urls, &uploads);
+}
+
+fn wget(out: &mut Out, p: &Parsed) {
+    let uploads: Vec<Word> = p
+        .values(&["--post-file", "--body-file"])
+        .filter(|w| !is_pseudo(&w.value))
+        .cloned()
+        .collect();
+    let doc = p.values(&["-O", "--output-document"]).next().cloned();
+    let spider = p.has(&["--spider"]);
+    match (&doc, p.values(&["-P", "--directory-prefix"]).next()) {
+        (Some(d), _) => out.write(d),
+        (None, Some(dir)) => out.write(dir),
+        (None, None) if !spider => {
+            for u in &p.operands {
+                if let Some(name) = url_basename(&u.value) {
+                    out.write(&derived(u, name));
+                }
+            }
+        }
+        _ => {}
+    }
+    network_all(out, &p.operands, &uploads);
+}
+
+fn remote_copy(out: &mut Out, p: &Parsed, recursive: bool) {
+    let ops = &p.operands;
+    let Some((dest, sources)) = ops.split_last() else {
+        return;
+    };
+    if sources.is_empty() {
+        if is_remote(&dest.value) {
+            out.network(&dest.value, None);
+        }
+        return;
+    }
+    let local: Vec<&Word> = sources.iter().filter(|s| !is_remote(&s.value)).collect();
+    for s in sources {
+        if is_remote(&s.value) {
+            out.network(&s.value, None);
+        }
+    }
+    local.iter().for_each(|s| out.read(s, recursive));
+    if is_remote(&dest.value) {
+        out.network(&dest.value, local.first().copied());
+    } else {
+        out.write(dest);
+    }
+}
+
+fn git(out: &mut Out, p: &Parsed) {
+    let Some((sub, rest)) = p.operands.split_first() else {
+        return;
+    };
+    match sub.value.as_str() {
+        "push" | "fetch" | "pull" | "ls-remote" => {
+            let sp = options::parse(rest, &knowledge::GIT_REMOTE);
+            let remote = sp
+                .values(&["--repo"])
+                .next()
+                .or(sp.operands.first())
+                .map_or("origin", |w| w.value.as_str());
+            out.network(remote, None);
+        }
+        "clone" => {
+            let sp = options::parse(rest, &knowledge::GIT_CLONE);
+            let Some(url) = sp.operands.first() else {
+                return;
+            };
+            out.network(&url.value, None);
+            match sp.operands.get(1) {
+                Some(dir) => out.write(dir),
+                None => {
+                    let name = url.value.trim_end_matches('/');
+                    let name = name.rsplit(['/', ':']).next().unwrap_or(name);
+                    let name = name.strip_suffix(".git").unwrap_or(name);
+                    if !name.is_empty() {
+                        out.write(&derived(url, name));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,770 @@
+//! Parsing with tree-sitter-bash, and the tree walk that finds every simple
+//! command (lists, pipelines, compound statements, substitutions, heredocs).
+
+use crate::model::{Analysis, Origin, PipelinePos, Redirect, RedirectOp, SimpleCommand, Word};
+use crate::unwrap::{self, Draft};
+use crate::word::{self, find_subs, text};
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+use tree_sitter::{Node, Parser, Tree};
+
+/// Deepest nesting of re-parsed text (`bash -c`, `eval`, heredocs) allowed.
+pub(crate) const MAX_DEPTH: usize = 16;
+/// Most simple commands listed before giving up.
+pub(crate) const MAX_COMMANDS: usize = 10_000;
+/// Deepest recursion of the tree walk (all nested parses together), which
+/// bounds stack use on inputs such as 10,000 nested `$(`.
+const MAX_LEVEL: usize = 200;
+/// Time allowed for all parsing of one command line.
+const PARSE_BUDGET: Duration = Duration::from_secs(3);
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+fn new_parser() -> Option<Parser> {
+    let mut p = Parser::new();
+    p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
+    Some(p)
+}
+
+fn run_parser(p: &mut Parser, text: &str, deadline: Instant) -> Option<Tree> {
+    let bytes = text.as_bytes();
+    let mut cancel = |_: &tree_sitter::ParseState| Instant::now() > deadline;
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
+    let mut read = |i: usize, _| bytes.get(i..).unwrap_or(&[]);
+    let tree = p.parse_with_options(&mut read, None, Some(options));
+    if tree.is_none() {
+        p.reset();
+    }
+    tree
+}
+
+/// Parses `text` with this thread's parser (or a fresh one if it is busy).
+fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
+    PARSER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => {
+            if slot.is_none() {
+                *slot = new_parser();
+            }
+            run_parser(slot.as_mut()?, text, deadline)
+        }
+        Err(_) => run_parser(&mut new_parser()?, text, deadline),
+    })
+}
+
+/// Analyses a command line. Never panics; see [`Analysis::parse_error`].
+///
+/// Every simple command is listed in source order, depth-first: a command
+/// comes before the commands nested in its words, its `-c` body, its heredoc.
+pub fn analyze(command: &str) -> Analysis {
+    let mut cx = Ctx {
+        commands: Vec::new(),
+        error: None,
+        next_pipeline: 0,
+        deadline: Instant::now() + PARSE_BUDGET,
+    };
+    cx.script(command, Origin::TopLevel, None, 0, 0);
+    Analysis {
+        commands: cx.commands,
+        parse_error: cx.error,
+    }
+}
+
+/// The analysis being built.
+pub(crate) struct Ctx {
+    pub(crate) commands: Vec<SimpleCommand>,
+    error: Option<String>,
+    next_pipeline: usize,
+    deadline: Instant,
+}
+
+impl Ctx {
+    /// Records a parse error (the first one wins).
+    pub(crate) fn fail(&mut self, msg: impl Into<String>) {
+        if self.error.is_none() {
+            self.error = Some(msg.into());
+        }
+    }
+
+    /// True once the command limit is reached.
+    pub(crate) fn full(&self) -> bool {
+        self.commands.len() >= MAX_COMMANDS
+    }
+
+    /// Adds a command; `None` (and a parse error) past the limit.
+    pub(crate) fn push(&mut self, cmd: SimpleCommand) -> Option<usize> {
+        if self.full() {
+            self.fail("too many commands");
+            return None;
+        }
+        self.commands.push(cmd);
+        Some(self.commands.len() - 1)
+    }
+
+    fn pipeline_id(&mut self) -> usize {
+        self.next_pipeline += 1;
+        self.next_pipeline - 1
+    }
+
+    /// Parses `text` as a script and lists its commands.
+    ///
+    /// `depth` counts re-parsed texts (limit [`MAX_DEPTH`]); `level` the walk's
+    /// recursion so far.
+    pub(crate) fn script(
+        &mut self,
+        text: &str,
+        origin: Origin,
+        parent: Option<usize>,
+        depth: usize,
+        level: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            self.fail("nesting too deep");
+            return;
+        }
+        if self.full() {
+            self.fail("too many commands");
+            return;
+        }
+        let Some(tree) = parse_tree(text, self.deadline) else {
+            self.fail("parse timed out");
+            return;
+        };
+        let root = tree.root_node();
+        if root.has_error() {
+            self.fail(describe_error(root, text));
+        }
+        let walk = Walk {
+            src: text,
+            origin,
+            parent,
+            depth,
+        };
+        walk.node(self, root, &Frame::default(), level + 1);
+    }
+}
+
+/// A message naming the first ERROR or MISSING node.
+fn describe_error(root: Node, src: &str) -> String {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.is_missing() {
+            return format!("syntax error: missing `{}` at byte {}", n.kind(), n.start_byte());
+        }
+        if n.is_error() {
+            let t: String = text(n, src).chars().take(20).collect();
+            return format!("syntax error at byte {} near `{t}`", n.start_byte());
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    "syntax error".to_string()
+}
+
+/// What an enclosing construct gives the commands inside it.
+#[derive(Clone, Default)]
+struct Frame {
+    /// Redirections of enclosing compound statements (`{ …; } > f`).
+    redirects: Vec<Redirect>,
+    /// Stage of the enclosing pipeline.
+    pipe: Option<PipelinePos>,
+}
+
+/// A walk over one parsed text.
+struct Walk<'s> {
+    src: &'s str,
+    origin: Origin,
+    parent: Option<usize>,
+    depth: usize,
+}
+
+impl Walk<'_> {
+    fn named<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+        let mut cursor = n.walk();
+        n.named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect()
+    }
+
+    fn node(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
+        if level > MAX_LEVEL {
+            cx.fail("nesting too deep");
+            return;
+        }
+        if cx.full() {
+            cx.fail("too many commands");
+            return;
+        }
+        match n.kind() {
+            "command" => self.command(cx, n, frame, level),
+            "redirected_statement" => self.redirected(cx, n, frame, level),
+            "pipeline" => self.pipeline(cx, n, frame, level),
+            "command_substitution" => {
+                self.sub(cx, n, Origin::CommandSubstitution, self.parent, level)
+            }
+            "process_substitution" => {
+                self.sub(cx, n, Origin::ProcessSubstitution, self.parent, level)
+            }
+            "variable_assignment" | "variable_assignments" => self.assignments(cx, n, frame, level),
+            "declaration_command" | "unset_command" => self.declaration(cx, n, frame, level),
+            "file_redirect" | "herestring_redirect" | "heredoc_redirect" => {
+                let mut subs = Vec::new();
+                let mut dynamic = false;
+                let r = self.redirect(n, &mut subs, &mut dynamic);
+                let mut redirects = frame.redirects.clone();
+                redirects.push(r);
+                let d = self.draft(n, Vec::new(), Vec::new(), redirects, frame, dynamic);
+                let idx = unwrap::emit(cx, d, level);
+                self.subs(cx, subs, idx, level);
+            }
+            "comment" => {}
+            _ => {
+                for c in Self::named(n) {
+                    self.node(cx, c, frame, level + 1);
+                }
+            }
+        }
+    }
+
+    /// Walks the statements inside a substitution.
+    fn sub(&self, cx: &mut Ctx, n: Node, origin: Origin, parent: Option<usize>, level: usize) {
+        let inner = Walk {
+            src: self.src,
+            origin,
+            parent,
+            depth: self.depth,
+        };
+        for c in Self::named(n) {
+            inner.node(cx, c, &Frame::default(), level + 1);
+        }
+    }
+
+    fn subs(&self, cx: &mut Ctx, subs: Vec<Node>, parent: Option<usize>, level: usize) {
+        let parent = parent.or(self.parent);
+        for s in subs {
+            let origin = if s.kind() == "process_substitution" {
+                Origin::ProcessSubstitution
+            } else {
+                Origin::CommandSubstitution
+            };
+            self.sub(cx, s, origin, parent, level);
+        }
+    }
+
+    fn draft(
+        &self,
+        n: Node,
+        words: Vec<Word>,
+        assignments: Vec<(String, Word)>,
+        redirects: Vec<Redirect>,
+        frame: &Frame,
+        dynamic: bool,
+    ) -> Draft {
+        Draft {
+            words,
+            assignments,
+            redirects,
+            raw: text(n, self.src).to_string(),
+            origin: self.origin,
+            parent: self.parent,
+            pipeline: frame.pipe,
+            dynamic,
+            depth: self.depth,
+        }
+    }
+
+    fn command(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
+        let mut subs = Vec::new();
+        let mut words = Vec::new();
+        let mut assignments = Vec::new();
+        let mut redirects = Vec::new();
+        let mut dynamic = false;
+        let mut nested = Vec::new();
+        for c in Self::named(n) {
+            match c.kind() {
+                "variable_assignment" => assignments.push(self.assignment(c, &mut subs)),
+                "file_redirect" | "herestring_redirect" | "heredoc_redirect" => {
+                    redirects.push(self.redirect(c, &mut subs, &mut dynamic));
+                }
+                "subshell" => nested.push(c),
+                "command_name" => words.push(word::word(c, self.src, &mut subs)),
+                _ => words.extend(word::words(c, self.src, &mut subs)),
+            }
+        }
+        redirects.extend(frame.redirects.iter().cloned());
+        let d = self.draft(n, words, assignments, redirects, frame, dynamic);
+        let idx = unwrap::emit(cx, d, level);
+        self.subs(cx, subs, idx, level);
+        for c in nested {
+            self.node(cx, c, &Frame::default(), level + 1);
+        }
+    }
+
+    fn assignment<'t>(&self, n: Node<'t>, subs: &mut Vec<Node<'t>>) -> (String, Word) {
+        let name = n
+            .child_by_field_name("name")
+            .map(|x| text(x, self.src).to_string())
+            .unwrap_or_default();
+        let value = match n.child_by_field_name("value") {
+            Some(v) => word::word(v, self.src, subs),
+            None => Word::lit(""),
+        };
+        (name, value)
+    }
+
+    /// `FOO=1` alone: a command without words.
+    fn assignments(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
+        let mut subs = Vec::new();
+        let list = if n.kind() == "variable_assignment" {
+            vec![n]
+        } else {
+            Self::named(n)
+        };
+        let assigns = list
+            .into_iter()
+            .filter(|a| a.kind() == "variable_assignment")
+            .map(|a| self.assignment(a, &mut subs))
+            .collect();
+        let d = self.draft(n, Vec::new(), assigns, frame.redirects.clone(), frame, false);
+        let idx = unwrap::emit(cx, d, level);
+        self.subs(cx, subs, idx, level);
+    }
+
+    /// `export A=1`, `local x`, `unset y`: a command named by the keyword.
+    fn declaration(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
+        let mut subs = Vec::new();
+        let mut words = Vec::new();
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.children(&mut cursor).collect();
+        for c in children {
+            if !c.is_named() {
+                if words.is_empty() {
+                    words.push(Word::lit(text(c, self.src)));
+                }
+                continue;
+            }
+            match c.kind() {
+                "comment" => {}
+                "variable_assignment" => {
+                    let (name, w) = self.assignment(c, &mut subs);
+                    words.push(Word {
+                        value: format!("{name}={}", w.value),
+                        ..w
+                    });
+                }
+                _ => words.extend(word::words(c, self.src, &mut subs)),
+            }
+        }
+        let d = self.draft(n, words, Vec::new(), frame.redirects.clone(), frame, false);
+        let idx = unwrap::emit(cx, d, level);
+        self.subs(cx, subs, idx, level);
+    }
+
+    fn pipeline(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
+        let stages = Self::named(n);
+        self.stages(cx, stages, frame, None, level);
+    }
+
+    /// Walks pipeline stages; `first` overrides the frame of stage 0.
+    fn stages(
+        &self,
+        cx: &mut Ctx,
+        stages: Vec<Node>,
+        frame: &Frame,
+        first: Option<&Frame>,
+        level: usize,
+    ) -> Option<usize> {
+        let len = stages.len();
+        let id = (len >= 2).then(|| cx.pipeline_id());
+        for (index, stage) in stages.into_iter().enumerate() {
+            let mut f = match (index, first) {
+                (0, Some(f)) => f.clone(),
+                _ => frame.clone(),
+            };
+            if let Some(id) = id {
+                f.pipe = Some(PipelinePos { id, index, len });
+            }
+            self.node(cx, stage, &f, level + 1);
+        }
+        id
+    }
+
+    fn redirected(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
+        let body = n.child_by_field_name("body");
+        let mut subs = Vec::new();
+        let mut dynamic = false;
+        let mut redirects = Vec::new();
+        let mut tail_pipe = Vec::new();
+        let mut tail_right = Vec::new();
+        let mut heredoc_body = None;
+        for c in Self::named(n) {
+            if Some(c) == body {
+                continue;
+            }
+            match c.kind() {
+                "file_redirect" | "herestring_redirect" => {
+                    redirects.push(self.redirect(c, &mut subs, &mut dynamic));
+                }
+                "heredoc_redirect" => {
+                    let r = self.redirect(c, &mut subs, &mut dynamic);
+                    heredoc_body = heredoc_body.or(r.body.clone());
+                    redirects.push(r);
+                    let mut cursor = c.walk();
+                    let parts: Vec<(Node, Option<&str>)> = c
+                        .children(&mut cursor)
+                        .enumerate()
+                        .filter_map(|(i, g)| {
+                            let field = u32::try_from(i)
+                                .ok()
+                                .and_then(|i| c.field_name_for_child(i));
+                            g.is_named().then_some((g, field))
+                        })
+                        .collect();
+                    for (g, field) in parts {
+                        match (g.kind(), field) {
+                            ("pipeline", _) => tail_pipe.extend(Self::named(g)),
+                            (_, Some("right")) => tail_right.push(g),
+                            (_, Some("redirect")) => {
+                                redirects.push(self.redirect(g, &mut subs, &mut dynamic));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => self.node(cx, c, frame, level + 1),
+            }
+        }
+        let mut inner = frame.clone();
+        inner.redirects.splice(0..0, redirects);
+        let start = cx.commands.len();
+        match body {
+            Some(b) if !tail_pipe.is_empty() => {
+                let mut stages = vec![b];
+                stages.extend(tail_pipe);
+                let id = self.stages(cx, stages, frame, Some(&inner), level);
+                if let (Some(id), Some(text)) = (id, heredoc_body) {
+                    self.heredoc_into_pipe(cx, id, start, &text, level);
+                }
+            }
+            Some(b) => self.node(cx, b, &inner, level + 1),
+            None => {
+                let d = self.draft(n, Vec::new(), Vec::new(), inner.redirects, frame, dynamic);
+                unwrap::emit(cx, d, level);
+            }
+        }
+        let first = (cx.commands.len() > start).then_some(start);
+        if dynamic {
+            if let Some(c) = first.and_then(|i| cx.commands.get_mut(i)) {
+                c.dynamic = true;
+            }
+        }
+        self.subs(cx, subs, first, level);
+        for r in tail_right {
+            self.node(cx, r, frame, level + 1);
+        }
+    }
+
+    /// `cat <<EOF | sh`: the heredoc body reaches a shell through the pipe.
+    fn heredoc_into_pipe(&self, cx: &mut Ctx, id: usize, start: usize, body: &str, level: usize) {
+        let shells: Vec<usize> = (start..cx.commands.len())
+            .filter(|&i| {
+                cx.commands.get(i).is_some_and(|c| {
+                    c.parent == self.parent
+                        && c.pipeline.is_some_and(|p| p.id == id && p.index > 0)
+                        && unwrap::shell_reads_stdin(c)
+                })
+            })
+            .collect();
+        for i in shells {
+            cx.script(body, Origin::Heredoc, Some(i), self.depth + 1, level + 1);
+        }
+    }
+
+    /// One redirection; substitutions in it go to `subs`, and `dynamic` is
+    /// set when its target or heredoc body holds an expansion.
+    fn redirect<'t>(&self, n: Node<'t>, subs: &mut Vec<Node<'t>>, dynamic: &mut bool) -> Redirect {
+        let fd = n
+            .child_by_field_name("descriptor")
+            .and_then(|d| text(d, self.src).parse::<u32>().ok());
+        match n.kind() {
+            "heredoc_redirect" => self.heredoc(n, fd, subs, dynamic),
+            "herestring_redirect" => {
+                let target = Self::named(n)
+                    .into_iter()
+                    .find(|c| c.kind() != "file_descriptor")
+                    .map(|c| word::word(c, self.src, subs))
+                    .unwrap_or_else(|| Word::lit(""));
+                *dynamic |= target.dynamic;
+                Redirect {
+                    op: RedirectOp::HereString,
+                    fd,
+                    target,
+                    body: None,
+                }
+            }
+            _ => {
+                let mut cursor = n.walk();
+                let op_text = n
+                    .children(&mut cursor)
+                    .find(|c| !c.is_named())
+                    .map(|c| c.kind())
+                    .unwrap_or(">");
+                let target = n
+                    .child_by_field_name("destination")
+                    .map(|d| word::word(d, self.src, subs))
+                    .unwrap_or_else(|| Word::lit("-"));
+                *dynamic |= target.dynamic;
+                let numeric = target.value.trim_end_matches('-').chars().all(|c| c.is_ascii_digit());
+                let op = match op_text {
+                    "<" => RedirectOp::Read,
+                    ">>" | "&>>" => RedirectOp::Append,
+                    "<>" => RedirectOp::ReadWrite,
+                    ">&" | "<&" if numeric && !target.dynamic => RedirectOp::Dup,
+                    ">&-" | "<&-" => RedirectOp::Dup,
+                    "<&" => RedirectOp::Read,
+                    _ => RedirectOp::Write,
+                };
+                Redirect {
+                    op,
+                    fd,
+                    target,
+                    body: None,
+                }
+            }
+        }
+    }
+
+    fn heredoc<'t>(
+        &self,
+        n: Node<'t>,
+        fd: Option<u32>,
+        subs: &mut Vec<Node<'t>>,
+        dynamic: &mut bool,
+    ) -> Redirect {
+        let mut cursor = n.walk();
+        let children: Vec<Node<'t>> = n.children(&mut cursor).collect();
+        let strip_tabs = children.iter().any(|c| c.kind() == "<<-");
+        let delim = children
+            .iter()
+            .find(|c| c.kind() == "heredoc_start")
+            .map(|c| text(*c, self.src))
+            .unwrap_or("");
+        let quoted = delim.contains(['\'', '"', '\\']);
+        let delim: String = delim.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+        let mut body = String::new();
+        if let Some(b) = children.iter().find(|c| c.kind() == "heredoc_body") {
+            let raw = text(*b, self.src);
+            body = if quoted {
+                raw.to_string()
+            } else {
+                // Substitutions in an unquoted body run whatever the program.
+                let before = subs.len();
+                find_subs(*b, subs);
+                *dynamic |= subs.len() > before;
+                unescape_heredoc(raw)
+            };
+            if strip_tabs {
+                body = body
+                    .split_inclusive('\n')
+                    .map(|l| l.trim_start_matches('\t'))
+                    .collect();
+            }
+        }
+        Redirect {
+            op: RedirectOp::HereDoc,
+            fd,
+            target: Word::lit(&delim),
+            body: Some(body),
+        }
+    }
+}
+
+/// Backslash escapes of an unquoted heredoc body: `\$`, `` \` ``, `\\`, and
+/// backslash-newline.
+fn unescape_heredoc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.peek() {
+                Some('$' | '`' | '\\') => {
+                    if let Some(n) = it.next() {
+                        out.push(n);
+                    }
+                    continue;
+                }
+                Some('\n') => {
+                    it.next();
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::analyze;
+    use crate::model::{Origin, Origin::*, RedirectOp};
+    use pretty_assertions::assert_eq;
+
+    /// `(text, origin, parent, dynamic)` of every command.
+    fn summary(input: &str) -> Vec<(String, Origin, Option<usize>, bool)> {
+        let a = analyze(input);
+        assert_eq!(a.parse_error, None, "input {input:?}");
+        a.commands
+            .iter()
+            .map(|c| (c.text(), c.origin, c.parent, c.dynamic))
+            .collect()
+    }
+
+    #[test]
+    fn commands_found() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &[(&str, Origin, Option<usize>, bool)])] = &[
+            ("a; b && c || d & e", &[("a", TopLevel, None, false), ("b", TopLevel, None, false), ("c", TopLevel, None, false), ("d", TopLevel, None, false), ("e", TopLevel, None, false)]),
+            ("a\nb", &[("a", TopLevel, None, false), ("b", TopLevel, None, false)]),
+            ("(a; b) | { c; }", &[("a", TopLevel, None, false), ("b", TopLevel, None, false), ("c", TopLevel, None, false)]),
+            ("if a; then b; elif c; then d; else e; fi", &[("a", TopLevel, None, false), ("b", TopLevel, None, false), ("c", TopLevel, None, false), ("d", TopLevel, None, false), ("e", TopLevel, None, false)]),
+            ("while a; do b; done; for x in 1 2; do c; done", &[("a", TopLevel, None, false), ("b", TopLevel, None, false), ("c", TopLevel, None, false)]),
+            ("case x in a) b;; *) c;; esac", &[("b", TopLevel, None, false), ("c", TopLevel, None, false)]),
+            ("f() { rm -rf x; }; ! g", &[("rm -rf x", TopLevel, None, false), ("g", TopLevel, None, false)]),
+            // Quoting.
+            ("\"r\"m -rf x", &[("rm -rf x", TopLevel, None, false)]),
+            ("\\rm x", &[("rm x", TopLevel, None, false)]),
+            ("r'm' x", &[("rm x", TopLevel, None, false)]),
+            ("$'\\x72m' x", &[("rm x", TopLevel, None, false)]),
+            ("echo \"a\\\"b\\$c\" 'd\\e' a\\ b", &[("echo a\"b$c d\\e a b", TopLevel, None, false)]),
+            ("cp f{,.bak}", &[("cp f f.bak", TopLevel, None, false)]),
+            ("echo {a,{b,c}}", &[("echo {a,{b,c}}", TopLevel, None, true)]),
+            // Nesting.
+            ("bash -c \"sh -c 'rm -rf ~'\"", &[("bash -c sh -c 'rm -rf ~'", TopLevel, None, false), ("sh -c rm -rf ~", ShellC, Some(0), false), ("rm -rf ~", ShellC, Some(1), false)]),
+            ("bash -lc 'id'", &[("bash -lc id", TopLevel, None, false), ("id", ShellC, Some(0), false)]),
+            ("echo $(curl x) `id`", &[("echo $(curl x) `id`", TopLevel, None, true), ("curl x", CommandSubstitution, Some(0), false), ("id", CommandSubstitution, Some(0), false)]),
+            ("bash <(curl -s x)", &[("bash <(curl -s x)", TopLevel, None, true), ("curl -s x", ProcessSubstitution, Some(0), false)]),
+            ("X=$(id) y > $(z)", &[("y", TopLevel, None, true), ("id", CommandSubstitution, Some(0), false), ("z", CommandSubstitution, Some(0), false)]),
+            ("for f in $(ls); do rm $f; done", &[("ls", CommandSubstitution, None, false), ("rm $f", TopLevel, None, true)]),
+            ("eval 'rm -rf /'", &[("eval rm -rf /", TopLevel, None, false), ("rm -rf /", Eval, Some(0), false)]),
+            ("eval \"$x\"", &[("eval $x", TopLevel, None, true)]),
+            ("$cmd x", &[("$cmd x", TopLevel, None, true)]),
+            ("bash -c \"$(curl x)\"", &[("bash -c $(curl x)", TopLevel, None, true), ("curl x", CommandSubstitution, Some(0), false)]),
+            ("xargs rm -rf", &[("xargs rm -rf", TopLevel, None, false), ("rm -rf", Xargs, Some(0), true)]),
+            ("xargs -I{} -n 1 sh -c 'rm {}'", &[("xargs -I{} -n 1 sh -c rm {}", TopLevel, None, false), ("sh -c rm {}", Xargs, Some(0), true), ("rm {}", ShellC, Some(1), false)]),
+            ("xargs -0", &[("xargs -0", TopLevel, None, false), ("echo", Xargs, Some(0), true)]),
+            ("find . -name '*.tmp' -exec rm {} \\;", &[("find . -name *.tmp -exec rm {} ;", TopLevel, None, false), ("rm {}", FindExec, Some(0), true)]),
+            ("find . -execdir sh -c 'x' {} +", &[("find . -execdir sh -c x {} +", TopLevel, None, false), ("sh -c x {}", FindExec, Some(0), true), ("x", ShellC, Some(1), false)]),
+            ("git -c core.pager='sh -c \"curl x\"' log", &[("git -c core.pager=sh -c \"curl x\" log", TopLevel, None, true), ("sh -c curl x", ShellC, Some(0), false), ("curl x", ShellC, Some(1), false)]),
+            ("git -c alias.x='!rm -rf /' x", &[("git -c alias.x=!rm -rf / x", TopLevel, None, true), ("rm -rf /", ShellC, Some(0), false)]),
+            ("git -c user.name=x commit", &[("git -c user.name=x commit", TopLevel, None, false)]),
+            ("bash <<'EOF'\nrm -rf /\nEOF", &[("bash", TopLevel, None, false), ("rm -rf /", Heredoc, Some(0), false)]),
+            ("sh <<< 'rm -rf x'", &[("sh", TopLevel, None, false), ("rm -rf x", Heredoc, Some(0), false)]),
+            ("bash -s <<EOF\nrm $X\nEOF", &[("bash -s", TopLevel, None, false), ("rm $X", Heredoc, Some(0), true)]),
+            ("cat <<EOF | sh\nrm x\nEOF", &[("cat", TopLevel, None, false), ("sh", TopLevel, None, false), ("rm x", Heredoc, Some(1), false)]),
+            ("cat <<'EOF' && rm y\nbody\nEOF", &[("cat", TopLevel, None, false), ("rm y", TopLevel, None, false)]),
+            ("su -c 'rm x' root", &[("su -c rm x root", TopLevel, None, false), ("rm x", ShellC, Some(0), false)]),
+            ("ssh -o ProxyCommand='nc x 22' h", &[("ssh -o ProxyCommand=nc x 22 h", TopLevel, None, false), ("nc x 22", ShellC, Some(0), false)]),
+            ("export A=$(id); FOO=1", &[("export A=$(id)", TopLevel, None, true), ("id", CommandSubstitution, Some(0), false), ("", TopLevel, None, false)]),
+            ("a=$(< .env)", &[("", TopLevel, None, true), ("", CommandSubstitution, Some(0), false)]),
+        ];
+        for (input, want) in cases {
+            let want: Vec<_> = want
+                .iter()
+                .map(|(t, o, p, d)| (t.to_string(), *o, *p, *d))
+                .collect();
+            assert_eq!(summary(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn wrappers_stripped() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("env A=1 sudo -u root nice -n 5 timeout 10 rm -rf /", "rm -rf /", &["env", "sudo", "nice", "timeout"]),
+            ("/usr/bin/sudo -E -H /bin/rm x", "/bin/rm x", &["sudo"]),
+            ("sudo -s", "sudo -s", &[]),
+            ("command -v rm", "command -v rm", &[]),
+            ("command -p rm x", "rm x", &["command"]),
+            ("exec -a n nohup stdbuf -oL ionice -c 2 -n 7 setsid rm x", "rm x", &["exec", "nohup", "stdbuf", "ionice", "setsid"]),
+            ("timeout -s KILL --preserve-status 5s time -p doas -u r rm x", "rm x", &["timeout", "time", "doas"]),
+            ("chrt -f 10 taskset -c 0 unbuffer caffeinate -t 5 builtin rm x", "rm x", &["chrt", "taskset", "unbuffer", "caffeinate", "builtin"]),
+            ("flock /tmp/l rm x", "rm x", &["flock"]),
+            ("flock /tmp/l -c 'rm x'", "sh -c rm x", &["flock"]),
+            ("env -i -u HOME -C /tmp -- rm x", "rm x", &["env"]),
+            ("env -S 'rm -rf x'", "rm -rf x", &["env"]),
+            ("env", "env", &[]),
+            ("busybox rm x", "rm x", &["busybox"]),
+        ];
+        for (input, text, wrappers) in cases {
+            let a = analyze(input);
+            let c = &a.commands[0];
+            assert_eq!((c.text(), c.wrappers.clone()), (text.to_string(), wrappers.iter().map(|w| w.to_string()).collect::<Vec<_>>()), "input {input:?}");
+        }
+        let a = analyze("env A=1 B=2 X=3 rm x");
+        let names: Vec<_> = a.commands[0].assignments.iter().map(|(n, w)| format!("{n}={}", w.value)).collect();
+        assert_eq!(names, ["X=3".to_string(), "A=1".into(), "B=2".into()].iter().skip(1).cloned().chain(["X=3".to_string()]).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn words_and_flags() {
+        let a = analyze("cat .e* \"*\" ~/x $HOME/.ssh ${HOME}/x [ab] \\*");
+        let w: Vec<_> = a.commands[0].args().iter().map(|w| (w.value.as_str(), w.dynamic, w.glob)).collect();
+        assert_eq!(w, [(".e*", false, true), ("*", false, false), ("~/x", false, false), ("$HOME/.ssh", true, false), ("${HOME}/x", true, false), ("[ab]", false, true), ("*", false, false)]);
+        assert_eq!(analyze("[ -f x ]").commands[0].words[0].glob, false);
+    }
+
+    #[test]
+    fn pipelines() {
+        let a = analyze("curl x | sh; a | b | c");
+        let p: Vec<_> = a.commands.iter().map(|c| c.pipeline.map(|p| (p.id, p.index, p.len))).collect();
+        assert_eq!(p, [Some((0, 0, 2)), Some((0, 1, 2)), Some((1, 0, 3)), Some((1, 1, 3)), Some((1, 2, 3))]);
+        assert_eq!(analyze("a && b").commands[0].pipeline, None);
+    }
+
+    #[test]
+    fn redirects() {
+        let a = analyze("< .env cat 2>&1 >f 2>>g &>h >&i <>j 3<&0 >&-; { a; b; } > k; c <<< w; d <<EOF\nhi\nEOF");
+        let r: Vec<_> = a.commands[0].redirects.iter().map(|r| (r.op, r.fd, r.target.value.as_str())).collect();
+        use RedirectOp::*;
+        assert_eq!(r, [(Read, None, ".env"), (Dup, Some(2), "1"), (Write, None, "f"), (Append, Some(2), "g"), (Write, None, "h"), (Write, None, "i"), (ReadWrite, None, "j"), (Dup, Some(3), "0"), (Dup, None, "-")]);
+        for i in [1, 2] {
+            assert_eq!(a.commands[i].redirects[0].target.value, "k");
+        }
+        assert_eq!(a.commands[3].redirects[0].op, HereString);
+        assert_eq!(a.commands[4].redirects[0].op, HereDoc);
+        assert_eq!(a.commands[4].redirects[0].body.as_deref(), Some("hi\n"));
+    }
+
+    #[test]
+    fn parse_errors_never_panic() {
+        let deep_c = (0..20).fold("rm x".to_string(), |acc, _| format!("bash -c {}", shell_quote(&acc)));
+        let cases = [
+            "echo \"unterminated".to_string(),
+            "if then fi".into(),
+            "a && ".into(),
+            ")(".into(),
+            "\0rm\0".into(),
+            "$(".repeat(5000),
+            "(".repeat(10_000),
+            deep_c,
+            "a;".repeat(12_000),
+            "x".repeat(1 << 20),
+            "echo hi; ".repeat(100_000),
+        ];
+        for input in &cases {
+            let a = analyze(input);
+            assert!(a.parse_error.is_some(), "input {:?}", input.get(..40));
+            assert!(a.is_dynamic());
+        }
+        assert!(analyze("echo \"unterminated").commands.iter().any(|c| c.text() == "echo"));
+        assert!(analyze("a;".repeat(12_000).as_str()).commands.len() <= super::MAX_COMMANDS);
+    }
+
+    fn shell_quote(s: &str) -> String {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
