@@ -36,6 +36,8 @@ use serde_json::{json, Value};
 /// Version `install-claude.sh` pins; the observations in
 /// `notes/claude-code-hooks.md` were made with it.
 const PINNED_CLAUDE_VERSION: &str = "2.1.197";
+/// The skip message when the pinned Claude Code is missing.
+const NOT_INSTALLED: &str = "Claude Code not installed (run tests/e2e/install-claude.sh)";
 /// How long one `claude -p` run may take before it is killed.
 const CLAUDE_TIMEOUT: Duration = Duration::from_secs(120);
 /// Prefix of every reason Palisade gives for a deny.
@@ -117,18 +119,19 @@ fn claude_exe() -> Option<PathBuf> {
     let git = which("git").ok_or_else(|| "git not found on PATH".to_string());
     let problem = match (found, tools, git) {
         (Ok(_), Ok(_), Ok(_)) => None,
-        (Err(e), _, _) => Some(format!(
-            "Claude Code not installed (run tests/e2e/install-claude.sh): {e}"
-        )),
+        (Err(e), _, _) => Some(format!("{NOT_INSTALLED}: {e}")),
         (_, Err(e), _) | (_, _, Err(e)) => Some(e),
     };
     match problem {
         None => found.as_ref().ok().cloned(),
         Some(why) if required() => panic!("PALISADE_E2E_REQUIRED=1 but {why}"),
         Some(why) => {
-            eprintln!("skipping: {why}");
-            if why.starts_with("Claude Code not installed") {
-                println!("skipping: Claude Code not installed (run tests/e2e/install-claude.sh)");
+            match why.strip_prefix(NOT_INSTALLED) {
+                Some(detail) => {
+                    println!("skipping: {NOT_INSTALLED}");
+                    eprintln!("  ({})", detail.trim_start_matches(": "));
+                }
+                None => println!("skipping: {why}"),
             }
             None
         }
@@ -293,9 +296,10 @@ enum Expect {
     Blocked(&'static str),
     /// Stopped by Palisade: either its hook denies with this rule (as
     /// [`Expect::Blocked`]), or Claude Code enforces a `permissions.deny` rule
-    /// in `.claude/settings.json` before the hook runs. 2.1.197 checks a Read
-    /// against deny rules while validating the input, before PreToolUse, so a
-    /// deny rule written by `palisade install` preempts the hook there.
+    /// in `.claude/settings.json` before the hook runs. 2.1.197 checks Read
+    /// and Edit paths against deny rules while validating the input, before
+    /// PreToolUse, so a deny rule written by `palisade install` preempts the
+    /// hook there.
     Denied(&'static str),
     /// The tool fails (`is_error: true`), by Palisade or by Claude Code's own
     /// checks; the caller checks the effect on disk.
@@ -1041,20 +1045,26 @@ fn blocked_allowed_prefix_smuggling(mode: Mode) {
 }
 
 /// g. Ordinary work still goes through: a build tool, a listing, an edit.
-/// In plain mode the project allows exactly these (written before
-/// `palisade install`, which must keep them).
+/// In plain mode the allow rules live in the user's
+/// `~/.config/palisade/palisade.toml`, which Claude Code does not read, so
+/// these steps run only because Palisade answers allow. (Project
+/// `permissions.allow` would not do: Claude Code 2.1.197, and Palisade with
+/// it, ignore them until the workspace is trusted.)
 fn allowed_dev_work(mode: Mode) {
-    let settings = match mode {
-        Mode::Plain => Some(json!({"permissions": {"allow": [
-            "Bash(cargo --version)", "Bash(ls:*)", "Edit(src/**)"
-        ]}})),
-        Mode::SkipPermissions => None,
-    };
     run(
         "allowed",
         mode,
-        settings,
+        None,
         |sb| {
+            if mode == Mode::Plain {
+                let dir = sb.home.join(".config/palisade");
+                fs::create_dir_all(&dir).expect("mkdir");
+                fs::write(
+                    dir.join("palisade.toml"),
+                    "[permissions]\nallow = [\"Bash(cargo --version)\", \"Bash(ls:*)\", \"Read(src/**)\", \"Edit(src/**)\"]\n",
+                )
+                .expect("write palisade.toml");
+            }
             vec![
                 bash("cargo --version", Expect::Runs("cargo 1.")),
                 bash("ls", Expect::Runs("src")),

@@ -189,10 +189,7 @@ impl Decision {
     /// Combines reasons: the verdict is the strongest among them (pass if none).
     pub fn from_reasons(mut reasons: Vec<Reason>) -> Self {
         reasons.sort_by(|a, b| b.verdict.cmp(&a.verdict).then(a.layer.cmp(&b.layer)));
-        let verdict = reasons
-            .first()
-            .map(|r| r.verdict)
-            .unwrap_or(Verdict::Pass);
+        let verdict = reasons.first().map(|r| r.verdict).unwrap_or(Verdict::Pass);
         Decision {
             verdict,
             reasons,
@@ -230,6 +227,16 @@ impl Decision {
                     s.push_str(&format!(", {src}"));
                 }
                 s.push(')');
+                let also: Vec<&str> = self
+                    .reasons
+                    .iter()
+                    .skip(1)
+                    .filter(|o| o.verdict == self.verdict && o.rule_id != r.rule_id)
+                    .map(|o| o.rule_id.as_str())
+                    .collect();
+                if !also.is_empty() {
+                    s.push_str(&format!("; also matched: {}", also.join(", ")));
+                }
                 if self.verdict == Verdict::Deny {
                     s.push_str(". Do not try to work around this rule; ask the user if the action is needed.");
                 } else {
@@ -244,6 +251,7 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Action;
 
     #[test]
     fn deny_beats_ask_beats_allow() {
@@ -259,7 +267,10 @@ mod tests {
             Reason::new("c", Verdict::Deny, Layer::Managed, "m"),
         ]);
         assert_eq!(d.verdict, Verdict::Deny);
-        assert_eq!(d.reasons[0].rule_id, "c", "same verdict: higher layer first");
+        assert_eq!(
+            d.reasons[0].rule_id, "c",
+            "same verdict: higher layer first"
+        );
     }
 
     #[test]
@@ -285,6 +296,18 @@ mod tests {
         assert!(e.contains("cred.dotenv"), "{e}");
         assert!(e.contains("built-in layer"), "{e}");
         assert!(e.contains("rules/guards/credentials.toml:12"), "{e}");
+        assert!(!e.contains("also matched"), "{e}");
+        let d = Decision::from_reasons(vec![
+            Reason::new("a.one", Verdict::Deny, Layer::BuiltIn, "m"),
+            Reason::new("b.two", Verdict::Deny, Layer::BuiltIn, "m"),
+            Reason::new("c.three", Verdict::Ask, Layer::BuiltIn, "m"),
+        ]);
+        let e = d.explanation();
+        assert!(
+            e.contains("(rule a.one, built-in layer); also matched: b.two."),
+            "{e}"
+        );
+        assert!(!e.contains("c.three"), "{e}");
     }
 
     #[test]

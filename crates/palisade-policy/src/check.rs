@@ -7,17 +7,41 @@ use palisade_shell::{Analysis, Effect, Origin, SimpleCommand};
 use std::path::{Path, PathBuf};
 
 /// Programs that run code read from stdin or from a script argument.
-const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox", "mksh", "csh", "tcsh"];
+const SHELLS: &[&str] = &[
+    "sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox", "mksh", "csh", "tcsh",
+];
 /// Interpreters that run code from stdin or `-c`/`-e`.
 const INTERPRETERS: &[&str] = &[
-    "python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "pwsh", "deno", "bun", "Rscript",
+    "python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "pwsh", "deno",
+    "bun", "Rscript",
 ];
 /// Programs that run their argument text as shell code.
 const EVALUATORS: &[&str] = &["eval", "source", "."];
 /// Programs that download from the network.
-const DOWNLOADERS: &[&str] = &["curl", "wget", "fetch", "aria2c", "http", "https", "xh", "lwp-request", "GET", "nc", "ncat"];
+const DOWNLOADERS: &[&str] = &[
+    "curl",
+    "wget",
+    "fetch",
+    "aria2c",
+    "http",
+    "https",
+    "xh",
+    "lwp-request",
+    "GET",
+    "nc",
+    "ncat",
+];
 /// Default protected branches for the force-push guard.
-pub const DEFAULT_PROTECTED_BRANCHES: &[&str] = &["main", "master", "trunk", "develop", "production", "prod", "release/*", "release-*"];
+pub const DEFAULT_PROTECTED_BRANCHES: &[&str] = &[
+    "main",
+    "master",
+    "trunk",
+    "develop",
+    "production",
+    "prod",
+    "release/*",
+    "release-*",
+];
 
 /// Everything a check may look at.
 pub(crate) struct CheckCtx<'a> {
@@ -54,7 +78,14 @@ fn environment_dump(cmd: &SimpleCommand) -> Option<String> {
     let all_options = cmd.args().iter().all(|w| w.value.starts_with('-'));
     let hit = match prog(cmd) {
         "env" | "printenv" => all_options,
-        "export" | "declare" | "typeset" => all_options && cmd.args().iter().any(|w| w.value.contains('x') || w.value.contains('p')) || (prog(cmd) == "export" && cmd.args().is_empty()),
+        "export" | "declare" | "typeset" => {
+            all_options
+                && cmd
+                    .args()
+                    .iter()
+                    .any(|w| w.value.contains('x') || w.value.contains('p'))
+                || (prog(cmd) == "export" && cmd.args().is_empty())
+        }
         "set" => cmd.args().is_empty(),
         "" => cmd.words.is_empty() && cmd.wrappers.last().is_some_and(|w| w == "env"),
         _ => false,
@@ -89,21 +120,41 @@ fn temp_dirs() -> Vec<PathBuf> {
 }
 
 fn recursive_deletes<'a>(i: usize, cx: &'a CheckCtx<'_>) -> impl Iterator<Item = (&'a str, bool)> {
-    cx.effects.get(i).into_iter().flatten().filter_map(|e| match e {
-        Effect::Delete { path, recursive: true, dynamic } => Some((path.as_str(), *dynamic)),
-        _ => None,
-    })
+    cx.effects
+        .get(i)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| match e {
+            Effect::Delete {
+                path,
+                recursive: true,
+                dynamic,
+            } => Some((path.as_str(), *dynamic)),
+            _ => None,
+        })
 }
 
 fn rm_outside(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
     let is_find = prog(cmd) == "find";
     for (raw, dynamic) in recursive_deletes(i, cx) {
-        let Some(p) = static_path(raw, dynamic) else { continue };
-        let path = resolve_lexical(p.trim_end_matches(|c| c == '*' || c == '?'), cx.cwd, cx.home);
+        let Some(p) = static_path(raw, dynamic) else {
+            continue;
+        };
+        let path = resolve_lexical(
+            p.trim_end_matches(|c| c == '*' || c == '?'),
+            cx.cwd,
+            cx.home,
+        );
         let root_or_home = path == Path::new("/") || path == cx.home;
-        let ancestor_of_project = cx.project_root.starts_with(&path) && !(is_find && path == cx.project_root);
-        let in_work = cx.work_dirs.iter().any(|d| path.starts_with(d) && path != *d);
-        let in_tmp = temp_dirs().iter().any(|t| path.starts_with(t) && path != *t);
+        let ancestor_of_project =
+            cx.project_root.starts_with(&path) && !(is_find && path == cx.project_root);
+        let in_work = cx
+            .work_dirs
+            .iter()
+            .any(|d| path.starts_with(d) && path != *d);
+        let in_tmp = temp_dirs()
+            .iter()
+            .any(|t| path.starts_with(t) && path != *t);
         if root_or_home || ancestor_of_project || (!in_work && !in_tmp) {
             return Some(format!("{} (deletes {})", cmd.raw, path.display()));
         }
@@ -122,15 +173,24 @@ fn component_is_build_output(rel: &Path, values: &[String]) -> bool {
                 *v == c
             }
         })
-    }) || values.iter().any(|v| v.contains('/') && rel_s.contains(v.as_str()))
+    }) || values
+        .iter()
+        .any(|v| v.contains('/') && rel_s.contains(v.as_str()))
 }
 
-fn rm_in_project(cmd: &SimpleCommand, i: usize, values: &[String], cx: &CheckCtx<'_>) -> Option<String> {
+fn rm_in_project(
+    cmd: &SimpleCommand,
+    i: usize,
+    values: &[String],
+    cx: &CheckCtx<'_>,
+) -> Option<String> {
     if prog(cmd) == "find" {
         return None;
     }
     for (raw, dynamic) in recursive_deletes(i, cx) {
-        let Some(p) = static_path(raw, dynamic) else { continue };
+        let Some(p) = static_path(raw, dynamic) else {
+            continue;
+        };
         let path = resolve_lexical(p, cx.cwd, cx.home);
         for d in cx.work_dirs {
             if let Ok(rel) = path.strip_prefix(d) {
@@ -149,17 +209,24 @@ fn rm_in_project(cmd: &SimpleCommand, i: usize, values: &[String], cx: &CheckCtx
 fn has_recursive_flag(cmd: &SimpleCommand) -> bool {
     cmd.args().iter().any(|w| {
         let v = w.value.as_str();
-        v == "--recursive" || (v.starts_with('-') && !v.starts_with("--") && (v.contains('r') || v.contains('R')))
+        v == "--recursive"
+            || (v.starts_with('-') && !v.starts_with("--") && (v.contains('r') || v.contains('R')))
     })
 }
 
 fn rm_dynamic(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
     let deletes: Vec<_> = recursive_deletes(i, cx).collect();
-    if deletes.iter().any(|(raw, d)| static_path(raw, *d).is_none()) {
+    if deletes
+        .iter()
+        .any(|(raw, d)| static_path(raw, *d).is_none())
+    {
         return Some(cmd.raw.clone());
     }
     let fed_args = matches!(cmd.origin, Origin::Xargs | Origin::FindExec);
-    if prog(cmd) == "rm" && has_recursive_flag(cmd) && (fed_args || (cmd.dynamic && deletes.is_empty())) {
+    if prog(cmd) == "rm"
+        && has_recursive_flag(cmd)
+        && (fed_args || (cmd.dynamic && deletes.is_empty()))
+    {
         return Some(cmd.raw.clone());
     }
     None
@@ -171,24 +238,40 @@ fn current_branch(root: &Path) -> Option<String> {
     let head = if git.is_file() {
         let text = std::fs::read_to_string(&git).ok()?;
         let dir = text.trim().strip_prefix("gitdir:")?.trim().to_string();
-        let dir = if Path::new(&dir).is_absolute() { PathBuf::from(dir) } else { root.join(dir) };
+        let dir = if Path::new(&dir).is_absolute() {
+            PathBuf::from(dir)
+        } else {
+            root.join(dir)
+        };
         std::fs::read_to_string(dir.join("HEAD")).ok()?
     } else {
         std::fs::read_to_string(git.join("HEAD")).ok()?
     };
-    head.trim().strip_prefix("ref: refs/heads/").map(str::to_string)
+    head.trim()
+        .strip_prefix("ref: refs/heads/")
+        .map(str::to_string)
 }
 
 fn branch_is_protected(branch: &str, protected: &[String]) -> bool {
     let b = branch.strip_prefix("refs/heads/").unwrap_or(branch);
     protected.iter().any(|p| match p.split_once('*') {
-        Some((pre, post)) => b.starts_with(pre) && b.ends_with(post) && b.len() >= pre.len() + post.len(),
+        Some((pre, post)) => {
+            b.starts_with(pre) && b.ends_with(post) && b.len() >= pre.len() + post.len()
+        }
         None => p == b,
     })
 }
 
 /// Git global options that take a separate value.
-const GIT_VALUE_OPTS: &[&str] = &["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env"];
+const GIT_VALUE_OPTS: &[&str] = &[
+    "-C",
+    "-c",
+    "--git-dir",
+    "--work-tree",
+    "--namespace",
+    "--exec-path",
+    "--config-env",
+];
 
 fn git_push_force(cmd: &SimpleCommand, cx: &CheckCtx<'_>, want_protected: bool) -> Option<String> {
     if prog(cmd) != "git" {
@@ -197,7 +280,11 @@ fn git_push_force(cmd: &SimpleCommand, cx: &CheckCtx<'_>, want_protected: bool) 
     let args: Vec<&str> = cmd.args().iter().map(|w| w.value.as_str()).collect();
     let mut k = 0;
     while k < args.len() && args[k].starts_with('-') {
-        k += if GIT_VALUE_OPTS.contains(&args[k]) { 2 } else { 1 };
+        k += if GIT_VALUE_OPTS.contains(&args[k]) {
+            2
+        } else {
+            1
+        };
     }
     if args.get(k) != Some(&"push") {
         return None;
@@ -216,9 +303,13 @@ fn git_push_force(cmd: &SimpleCommand, cx: &CheckCtx<'_>, want_protected: bool) 
                 all_refs = true;
             }
             "--repo" | "-o" | "--push-option" | "--receive-pack" | "--exec" => j += 1,
-            _ if a.starts_with("--force-with-lease") || a.starts_with("--force-if-includes") => force = true,
+            _ if a.starts_with("--force-with-lease") || a.starts_with("--force-if-includes") => {
+                force = true
+            }
             _ if a.starts_with("--") => {}
-            _ if a.starts_with('-') && a.len() > 1 => force |= a[1..].contains('f') || a[1..].contains('d'),
+            _ if a.starts_with('-') && a.len() > 1 => {
+                force |= a[1..].contains('f') || a[1..].contains('d')
+            }
             _ => positional.push(a),
         }
         j += 1;
@@ -238,7 +329,11 @@ fn git_push_force(cmd: &SimpleCommand, cx: &CheckCtx<'_>, want_protected: bool) 
             }
             None => r,
         };
-        targets.push(if dst == "HEAD" { current_branch(cx.project_root) } else { Some(dst.to_string()) });
+        targets.push(if dst == "HEAD" {
+            current_branch(cx.project_root)
+        } else {
+            Some(dst.to_string())
+        });
     }
     if !force {
         return None;
@@ -261,7 +356,17 @@ fn runs_stdin(cmd: &SimpleCommand) -> bool {
     }
     // A shell or interpreter reads code from stdin unless given a script file or -c/-e code.
     let mut args = cmd.args().iter().map(|w| w.value.as_str());
-    !args.any(|a| a == "-c" || a == "-e" || a == "-E" || a == "--eval" || (!a.starts_with('-') && a != "-") || (a.starts_with('-') && !a.starts_with("--") && a.contains('c') && SHELLS.contains(&p)))
+    !args.any(|a| {
+        a == "-c"
+            || a == "-e"
+            || a == "-E"
+            || a == "--eval"
+            || (!a.starts_with('-') && a != "-")
+            || (a.starts_with('-')
+                && !a.starts_with("--")
+                && a.contains('c')
+                && SHELLS.contains(&p))
+    })
 }
 
 fn pipe_to_shell(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
@@ -270,7 +375,9 @@ fn pipe_to_shell(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<Str
     if let Some(pos) = cmd.pipeline {
         if pos.index > 0 && runs_stdin(cmd) {
             let fed = cmds.iter().take(i).any(|c| {
-                c.pipeline.is_some_and(|p| p.id == pos.id && p.index < pos.index) && DOWNLOADERS.contains(&prog(c))
+                c.pipeline
+                    .is_some_and(|p| p.id == pos.id && p.index < pos.index)
+                    && DOWNLOADERS.contains(&prog(c))
             });
             if fed {
                 return Some(cmd.raw.clone());
@@ -278,7 +385,12 @@ fn pipe_to_shell(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<Str
         }
     }
     // B: a download substituted into code that a shell, interpreter or eval runs.
-    if DOWNLOADERS.contains(&prog(cmd)) && matches!(cmd.origin, Origin::CommandSubstitution | Origin::ProcessSubstitution) {
+    if DOWNLOADERS.contains(&prog(cmd))
+        && matches!(
+            cmd.origin,
+            Origin::CommandSubstitution | Origin::ProcessSubstitution
+        )
+    {
         let mut parent = cmd.parent;
         while let Some(p) = parent {
             let pc = cmds.get(p)?;
@@ -298,7 +410,11 @@ fn download_then_execute(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Op
     for (k, c) in cmds.iter().enumerate().take(i) {
         if DOWNLOADERS.contains(&prog(c)) {
             for e in cx.effects.get(k).into_iter().flatten() {
-                if let Effect::Write { path, dynamic: false } = e {
+                if let Effect::Write {
+                    path,
+                    dynamic: false,
+                } = e
+                {
                     downloaded.push(resolve_lexical(path, cx.cwd, cx.home));
                 }
             }
@@ -311,13 +427,17 @@ fn download_then_execute(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Op
     let program_word = cmd.words.first().map(|w| w.value.as_str()).unwrap_or("");
     let p = prog(cmd);
     let runs = if SHELLS.contains(&p) || INTERPRETERS.contains(&p) || EVALUATORS.contains(&p) {
-        cmd.args().iter().find(|w| !w.value.starts_with('-')).map(|w| resolve(&w.value))
+        cmd.args()
+            .iter()
+            .find(|w| !w.value.starts_with('-'))
+            .map(|w| resolve(&w.value))
     } else if program_word.contains('/') {
         Some(resolve(program_word))
     } else {
         None
     };
-    runs.filter(|r| downloaded.contains(r)).map(|_| cmd.raw.clone())
+    runs.filter(|r| downloaded.contains(r))
+        .map(|_| cmd.raw.clone())
 }
 
 #[cfg(test)]
@@ -326,7 +446,10 @@ mod tests {
 
     #[test]
     fn protected_branch_globs() {
-        let p: Vec<String> = DEFAULT_PROTECTED_BRANCHES.iter().map(|s| s.to_string()).collect();
+        let p: Vec<String> = DEFAULT_PROTECTED_BRANCHES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert!(branch_is_protected("main", &p));
         assert!(branch_is_protected("refs/heads/master", &p));
         assert!(branch_is_protected("release/1.2", &p));

@@ -105,7 +105,9 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
             other => {
                 return Err(PolicyError::Toml {
                     path: path.to_path_buf(),
-                    message: format!("policy.fail_mode: unknown value `{other}` (use closed or open)"),
+                    message: format!(
+                        "policy.fail_mode: unknown value `{other}` (use closed or open)"
+                    ),
                 })
             }
         });
@@ -136,7 +138,12 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
         };
         let verdict = match Verdict::parse(&r.verdict) {
             Some(v) if v != Verdict::Pass => v,
-            _ => return Err(err(format!("unknown verdict `{}` (use allow, ask or deny)", r.verdict))),
+            _ => {
+                return Err(err(format!(
+                    "unknown verdict `{}` (use allow, ask or deny)",
+                    r.verdict
+                )))
+            }
         };
         let kind = match (r.matcher, r.command_regex) {
             (Some(m), None) => RuleKind::Claude(m),
@@ -180,8 +187,14 @@ reason = "CI only"
 "#;
         let s = parse(Path::new("p.toml"), text).expect("parses");
         assert_eq!(s.fail_mode, Some(FailMode::Open));
-        assert_eq!(s.protected_branches, Some(vec!["main".into(), "prod".into()]));
-        assert_eq!(s.disable_rules, vec!["destructive.git-reset-hard".to_string()]);
+        assert_eq!(
+            s.protected_branches,
+            Some(vec!["main".into(), "prod".into()])
+        );
+        assert_eq!(
+            s.disable_rules,
+            vec!["destructive.git-reset-hard".to_string()]
+        );
         assert_eq!(s.rules.len(), 2);
         assert_eq!(s.rules[0].line, 8);
         assert_eq!(s.rules[1].id.as_deref(), Some("team.no-tf"));
@@ -190,11 +203,22 @@ reason = "CI only"
 
     #[test]
     fn rejects_bad_input_clearly() {
-        let e = parse(Path::new("p.toml"), "[[rule]]\nid = \"x\"\nverdict = \"block\"\nmatch = \"Bash\"\n").unwrap_err();
-        assert_eq!(e.to_string(), "p.toml:2: rule `x`: unknown verdict `block` (use allow, ask or deny)");
+        let e = parse(
+            Path::new("p.toml"),
+            "[[rule]]\nid = \"x\"\nverdict = \"block\"\nmatch = \"Bash\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "p.toml:2: rule `x`: unknown verdict `block` (use allow, ask or deny)"
+        );
         let e = parse(Path::new("p.toml"), "[polcy]\n").unwrap_err();
         assert!(e.to_string().contains("unknown field `polcy`"), "{e}");
-        let e = parse(Path::new("p.toml"), "[[rule]]\nid = \"x\"\nverdict = \"deny\"\ncommand_regex = \"(\"\n").unwrap_err();
+        let e = parse(
+            Path::new("p.toml"),
+            "[[rule]]\nid = \"x\"\nverdict = \"deny\"\ncommand_regex = \"(\"\n",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("invalid command_regex"), "{e}");
     }
 }

@@ -15,13 +15,34 @@ use std::sync::OnceLock;
 
 /// Wrappers that do not change what a command does, so an allow rule may
 /// match the command inside them (Claude Code strips the same ones).
-const NEUTRAL_WRAPPERS: &[&str] = &["timeout", "time", "nice", "nohup", "stdbuf", "command", "builtin", "ionice"];
+const NEUTRAL_WRAPPERS: &[&str] = &[
+    "timeout", "time", "nice", "nohup", "stdbuf", "command", "builtin", "ionice",
+];
 /// Environment variables that change what a program loads or runs; a command
 /// that sets one is never matched by an allow rule.
 const DANGEROUS_ENV: &[&str] = &[
-    "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH", "PATH", "BASH_ENV", "ENV",
-    "PROMPT_COMMAND", "PYTHONPATH", "PYTHONSTARTUP", "NODE_OPTIONS", "PERL5OPT", "RUBYOPT", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF",
-    "GIT_PAGER", "PAGER", "EDITOR", "VISUAL", "SHELLOPTS", "IFS",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "LD_AUDIT",
+    "DYLD_INSERT_LIBRARIES",
+    "DYLD_LIBRARY_PATH",
+    "PATH",
+    "BASH_ENV",
+    "ENV",
+    "PROMPT_COMMAND",
+    "PYTHONPATH",
+    "PYTHONSTARTUP",
+    "NODE_OPTIONS",
+    "PERL5OPT",
+    "RUBYOPT",
+    "GIT_SSH_COMMAND",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_PAGER",
+    "PAGER",
+    "EDITOR",
+    "VISUAL",
+    "SHELLOPTS",
+    "IFS",
 ];
 /// Cap on glob expansion when a shell word has glob characters.
 const MAX_GLOB_MATCHES: usize = 256;
@@ -103,14 +124,36 @@ impl Policy {
         let mut disabled: Vec<(String, Layer, PathBuf)> = Vec::new();
         let mut protected: Option<Vec<String>> = None;
         let mut fail_mode: Option<FailMode> = None;
+        let mut trusted: Option<bool> = opts.trust_project;
         for (layer, path, base) in opts.candidates() {
             let explicit = layer == Layer::Cli;
-            let Some(fs) = layer::read_file(&path, explicit)? else { continue };
+            let Some(mut fs) = layer::read_file(&path, explicit)? else {
+                continue;
+            };
+            if matches!(layer, Layer::Project | Layer::ProjectLocal) && relaxes(&fs) {
+                let t = *trusted
+                    .get_or_insert_with(|| layer::project_trusted(&opts.home, &opts.project_root));
+                if !t {
+                    p.warnings.push(format!(
+                        "{}: the project is not trusted (accept Claude Code's trust dialog for it), so only its deny and ask rules apply",
+                        path.display()
+                    ));
+                    fs.rules.retain(|r| r.verdict != Verdict::Allow);
+                    fs.disable_rules.clear();
+                    fs.additional_directories.clear();
+                    fs.protected_branches = None;
+                    fs.fail_mode = None;
+                    fs.default_mode = None;
+                }
+            }
             if layer == Layer::Managed {
                 lock_allow |= fs.lock_allow;
                 lock_guards |= fs.lock_guards;
             } else if fs.lock_allow || fs.lock_guards {
-                p.warnings.push(format!("{}: lock settings are only honoured in the managed layer", path.display()));
+                p.warnings.push(format!(
+                    "{}: lock settings are only honoured in the managed layer",
+                    path.display()
+                ));
             }
             let anchors = Anchors {
                 home: &opts.home,
@@ -138,7 +181,11 @@ impl Policy {
                     ),
                 };
                 if let Matcher::Unsupported(why) = &matcher {
-                    p.warnings.push(format!("{}:{}: rule `{text}` is not evaluated by Palisade: {why}", path.display(), raw.line));
+                    p.warnings.push(format!(
+                        "{}:{}: rule `{text}` is not evaluated by Palisade: {why}",
+                        path.display(),
+                        raw.line
+                    ));
                 }
                 p.rules.push(PermissionRule {
                     text,
@@ -178,14 +225,25 @@ impl Policy {
             if fail_mode.is_none() {
                 fail_mode = fs.fail_mode;
             }
-            p.files.push(LoadedFile { path, layer, rules: count });
+            p.files.push(LoadedFile {
+                path,
+                layer,
+                rules: count,
+            });
         }
-        p.protected_branches =
-            protected.unwrap_or_else(|| DEFAULT_PROTECTED_BRANCHES.iter().map(|s| s.to_string()).collect());
+        p.protected_branches = protected.unwrap_or_else(|| {
+            DEFAULT_PROTECTED_BRANCHES
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        });
         p.fail_mode = fail_mode.unwrap_or_default();
         if opts.guard_packs {
             for g in guard::built_in()? {
-                if let Some((_, layer, file)) = disabled.iter().find(|(id, _, _)| *id == g.id || g.id.starts_with(&format!("{id}."))) {
+                if let Some((_, layer, file)) = disabled
+                    .iter()
+                    .find(|(id, _, _)| *id == g.id || g.id.starts_with(&format!("{id}.")))
+                {
                     p.disabled_guards.push((g.id.clone(), *layer, file.clone()));
                 } else {
                     p.guards.push(g);
@@ -223,7 +281,11 @@ impl Policy {
                     }
                 }
                 let set = b.build().map_err(|e| e.to_string())?;
-                Ok(PathIndex { set, owners, prefixes })
+                Ok(PathIndex {
+                    set,
+                    owners,
+                    prefixes,
+                })
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -275,7 +337,8 @@ impl Eval<'_> {
             };
             format!("your {} settings rule `{}` {verb} {what}", r.layer, r.text)
         });
-        let mut reason = Reason::new(r.display_id(), r.verdict, r.layer, message).with_source(r.source.clone());
+        let mut reason =
+            Reason::new(r.display_id(), r.verdict, r.layer, message).with_source(r.source.clone());
         reason.matched = matched;
         reason
     }
@@ -293,6 +356,28 @@ impl Eval<'_> {
             return d;
         }
         let mut d = Decision::from_reasons(self.reasons);
+        // `palisade install` mirrors guard rules into Claude Code's
+        // permissions.deny (e.g. `Read(~/.ssh/id_*)`); when both match, the
+        // guard rule it mirrors is the better explanation, so it goes first.
+        let mirrored = |r: &Reason| {
+            r.layer != Layer::BuiltIn
+                && self
+                    .p
+                    .guards
+                    .iter()
+                    .any(|g| g.claude_deny.iter().any(|c| *c == r.rule_id))
+        };
+        let top = d.verdict;
+        let (mut first, rest): (Vec<Reason>, Vec<Reason>) = d
+            .reasons
+            .into_iter()
+            .partition(|r| r.verdict == top && !mirrored(r));
+        if first.is_empty() {
+            d.reasons = rest;
+        } else {
+            first.extend(rest);
+            d.reasons = first;
+        }
         d.notes = self.notes;
         d
     }
@@ -305,11 +390,19 @@ impl Eval<'_> {
             Action::Write { path, tool, .. } => self.tool_path(FileOp::Write, path, tool),
             Action::Fetch { url } => self.fetch(url),
             Action::McpCall { server, tool, .. } => self.simple_tool(action, |m| match m {
-                Matcher::Mcp { server: s, tool: t } => s == server && t.as_ref().is_none_or(|t| t == tool),
+                Matcher::Mcp { server: s, tool: t } => {
+                    s == server && t.as_ref().is_none_or(|t| t == tool)
+                }
                 _ => false,
             }),
-            Action::SubAgent { tool, agent_type, .. } => self.simple_tool(action, |m| match m {
-                Matcher::Tool(t) => t == tool || (t == "Task" && tool == "Agent") || (t == "Agent" && tool == "Task"),
+            Action::SubAgent {
+                tool, agent_type, ..
+            } => self.simple_tool(action, |m| match m {
+                Matcher::Tool(t) => {
+                    t == tool
+                        || (t == "Task" && tool == "Agent")
+                        || (t == "Agent" && tool == "Task")
+                }
                 Matcher::SubAgent(n) => agent_type.as_deref() == Some(n.as_str()),
                 _ => false,
             }),
@@ -348,7 +441,8 @@ impl Eval<'_> {
                 _ => false,
             };
             if hit {
-                let reason = self.rule_reason(r, Some(url.to_string()), &format!("fetching {host}"));
+                let reason =
+                    self.rule_reason(r, Some(url.to_string()), &format!("fetching {host}"));
                 if r.verdict == Verdict::Allow {
                     self.allows.push(reason);
                     allowed = true;
@@ -374,7 +468,15 @@ impl Eval<'_> {
     /// prefix lies under D (`tar czf - ~` reaches `~/.ssh/id_*`); permission
     /// rules count when that prefix exists on disk (`grep -r x .` reaches
     /// `./.env` only if there is one).
-    fn path_effect(&mut self, op: FileOp, raw: &str, dynamic: bool, glob: bool, recursive: bool, tool: Option<&str>) -> bool {
+    fn path_effect(
+        &mut self,
+        op: FileOp,
+        raw: &str,
+        dynamic: bool,
+        glob: bool,
+        recursive: bool,
+        tool: Option<&str>,
+    ) -> bool {
         let lexical = resolve_lexical(raw, &self.ctx.cwd, &self.ctx.home);
         let mut paths = candidates(&lexical);
         if glob {
@@ -391,7 +493,12 @@ impl Eval<'_> {
         let index = match self.p.index() {
             Ok(i) => i,
             Err(e) => {
-                self.push(Reason::new("palisade.policy-error", Verdict::Deny, Layer::Palisade, format!("a path pattern is invalid: {e}")));
+                self.push(Reason::new(
+                    "palisade.policy-error",
+                    Verdict::Deny,
+                    Layer::Palisade,
+                    format!("a path pattern is invalid: {e}"),
+                ));
                 return false;
             }
         };
@@ -418,7 +525,9 @@ impl Eval<'_> {
                     }
                     match index.owners[k] {
                         PathOwner::Guard { idx, except: false } => guard_in.push(idx),
-                        PathOwner::Rule(r) if Path::new(prefix.trim_end_matches('/')).exists() => rule_hits.push(r),
+                        PathOwner::Rule(r) if Path::new(prefix.trim_end_matches('/')).exists() => {
+                            rule_hits.push(r)
+                        }
                         _ => {}
                     }
                 }
@@ -436,7 +545,9 @@ impl Eval<'_> {
         // Bare `Read` / `Edit` tool rules.
         for r in &self.p.rules {
             let hit = match (&r.matcher, op) {
-                (Matcher::Tool(t), FileOp::Read) => t == "Read" || (tool.is_some() && t == tool_name),
+                (Matcher::Tool(t), FileOp::Read) => {
+                    t == "Read" || (tool.is_some() && t == tool_name)
+                }
                 (Matcher::Tool(t), _) => t == "Edit" || (tool.is_some() && t == tool_name),
                 _ => false,
             };
@@ -454,7 +565,9 @@ impl Eval<'_> {
         rule_hits.dedup();
         for ri in rule_hits {
             let r = &self.p.rules[ri];
-            let Matcher::Path { tool: pt, .. } = &r.matcher else { continue };
+            let Matcher::Path { tool: pt, .. } = &r.matcher else {
+                continue;
+            };
             let applies = match (pt, op) {
                 (PathTool::Read, FileOp::Read) => true,
                 (PathTool::Edit, FileOp::Write | FileOp::Delete) => true,
@@ -492,7 +605,9 @@ impl Eval<'_> {
     fn exec(&mut self, command: &str) -> bool {
         let analysis = analyze(command);
         if let Some(e) = &analysis.parse_error {
-            self.notes.push(format!("the command could not be fully parsed ({e}), so allow rules do not apply"));
+            self.notes.push(format!(
+                "the command could not be fully parsed ({e}), so allow rules do not apply"
+            ));
         }
         let effs: Vec<Vec<Effect>> = analysis.commands.iter().map(effects).collect();
         let whole = rule::normalize_ws(command);
@@ -512,14 +627,43 @@ impl Eval<'_> {
             all_allowed &= self.simple_command(c);
             for e in &effs[i] {
                 match e {
-                    Effect::Read { path, dynamic, recursive } => {
-                        self.path_effect(FileOp::Read, path, *dynamic, has_glob(path), *recursive, None);
+                    Effect::Read {
+                        path,
+                        dynamic,
+                        recursive,
+                    } => {
+                        self.path_effect(
+                            FileOp::Read,
+                            path,
+                            *dynamic,
+                            has_glob(path),
+                            *recursive,
+                            None,
+                        );
                     }
                     Effect::Write { path, dynamic } => {
-                        self.path_effect(FileOp::Write, path, *dynamic, has_glob(path), false, None);
+                        self.path_effect(
+                            FileOp::Write,
+                            path,
+                            *dynamic,
+                            has_glob(path),
+                            false,
+                            None,
+                        );
                     }
-                    Effect::Delete { path, dynamic, recursive } => {
-                        self.path_effect(FileOp::Delete, path, *dynamic, has_glob(path), *recursive, None);
+                    Effect::Delete {
+                        path,
+                        dynamic,
+                        recursive,
+                    } => {
+                        self.path_effect(
+                            FileOp::Delete,
+                            path,
+                            *dynamic,
+                            has_glob(path),
+                            *recursive,
+                            None,
+                        );
                     }
                     Effect::Network { target, .. } => self.network(target),
                 }
@@ -537,7 +681,11 @@ impl Eval<'_> {
             }
             if let Matcher::Domain(d) = &r.matcher {
                 if domain_matches(d, &host) {
-                    let reason = self.rule_reason(r, Some(target.to_string()), &format!("contacting {host}"));
+                    let reason = self.rule_reason(
+                        r,
+                        Some(target.to_string()),
+                        &format!("contacting {host}"),
+                    );
                     self.push(reason);
                 }
             }
@@ -573,7 +721,10 @@ impl Eval<'_> {
         }
         if !allowed {
             if c.dynamic {
-                self.notes.push(format!("`{}` has text that is only known at run time, so no allow rule applies to it", c.raw));
+                self.notes.push(format!(
+                    "`{}` has text that is only known at run time, so no allow rule applies to it",
+                    c.raw
+                ));
             } else {
                 self.notes.push(format!("no allow rule covers `{}`", c.raw));
             }
@@ -585,8 +736,15 @@ impl Eval<'_> {
         if c.dynamic {
             return false;
         }
-        let neutral = c.wrappers.iter().all(|w| NEUTRAL_WRAPPERS.contains(&w.as_str()))
-            && !c.assignments.iter().any(|(k, _)| DANGEROUS_ENV.contains(&k.as_str()) || k.starts_with("LD_") || k.starts_with("DYLD_"));
+        let neutral = c
+            .wrappers
+            .iter()
+            .all(|w| NEUTRAL_WRAPPERS.contains(&w.as_str()))
+            && !c.assignments.iter().any(|(k, _)| {
+                DANGEROUS_ENV.contains(&k.as_str())
+                    || k.starts_with("LD_")
+                    || k.starts_with("DYLD_")
+            });
         match &r.matcher {
             Matcher::Tool(_) => true,
             Matcher::Bash(bp) => (neutral && bp.is_match(text)) || bp.is_match(raw),
@@ -615,10 +773,16 @@ impl Eval<'_> {
             }
             if hit.is_none() && g.has_command_matcher() {
                 let prog_ok = g.programs.is_empty()
-                    || g.programs.iter().any(|p| p == prog || c.wrappers.iter().any(|w| w == p));
-                let exempt = c.args().iter().any(|a| g.unless_args.iter().any(|u| *u == a.value));
+                    || g.programs
+                        .iter()
+                        .any(|p| p == prog || c.wrappers.iter().any(|w| w == p));
+                let exempt = c
+                    .args()
+                    .iter()
+                    .any(|a| g.unless_args.iter().any(|u| *u == a.value));
                 if prog_ok && !exempt {
-                    let re_ok = g.command_regex.is_empty() || g.regexes().iter().any(|re| re.is_match(&text));
+                    let re_ok = g.command_regex.is_empty()
+                        || g.regexes().iter().any(|re| re.is_match(&text));
                     if re_ok {
                         hit = Some(c.raw.clone());
                     }
@@ -630,6 +794,17 @@ impl Eval<'_> {
             }
         }
     }
+}
+
+/// True if a file would loosen the policy: allow rules, guard rules switched
+/// off, wider work directories, a different branch list, fail-open, a mode.
+fn relaxes(fs: &layer::FileSettings) -> bool {
+    fs.rules.iter().any(|r| r.verdict == Verdict::Allow)
+        || !fs.disable_rules.is_empty()
+        || !fs.additional_directories.is_empty()
+        || fs.protected_branches.is_some()
+        || fs.fail_mode.is_some()
+        || fs.default_mode.is_some()
 }
 
 fn has_glob(p: &str) -> bool {

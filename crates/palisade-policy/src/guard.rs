@@ -22,11 +22,26 @@ use std::sync::OnceLock;
 
 /// The built-in pack files: (path shown in decisions, contents).
 pub const BUILT_IN_PACKS: &[(&str, &str)] = &[
-    ("rules/guards/credentials.toml", include_str!("../../../rules/guards/credentials.toml")),
-    ("rules/guards/destructive.toml", include_str!("../../../rules/guards/destructive.toml")),
-    ("rules/guards/remote-code.toml", include_str!("../../../rules/guards/remote-code.toml")),
-    ("rules/guards/privilege.toml", include_str!("../../../rules/guards/privilege.toml")),
-    ("rules/guards/persistence.toml", include_str!("../../../rules/guards/persistence.toml")),
+    (
+        "rules/guards/credentials.toml",
+        include_str!("../../../rules/guards/credentials.toml"),
+    ),
+    (
+        "rules/guards/destructive.toml",
+        include_str!("../../../rules/guards/destructive.toml"),
+    ),
+    (
+        "rules/guards/remote-code.toml",
+        include_str!("../../../rules/guards/remote-code.toml"),
+    ),
+    (
+        "rules/guards/privilege.toml",
+        include_str!("../../../rules/guards/privilege.toml"),
+    ),
+    (
+        "rules/guards/persistence.toml",
+        include_str!("../../../rules/guards/persistence.toml"),
+    ),
 ];
 
 /// The named checks that `check = "…"` may use.
@@ -151,7 +166,10 @@ impl GuardRule {
     pub fn globs(&self, home: &Path) -> (Vec<String>, Vec<String>) {
         (
             self.paths.iter().map(|p| guard_glob(p, home)).collect(),
-            self.except_paths.iter().map(|p| guard_glob(p, home)).collect(),
+            self.except_paths
+                .iter()
+                .map(|p| guard_glob(p, home))
+                .collect(),
         )
     }
 }

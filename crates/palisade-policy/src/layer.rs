@@ -95,6 +95,10 @@ pub struct LoadOptions {
     pub cli_files: Vec<PathBuf>,
     /// Load the built-in guard packs (on by default).
     pub guard_packs: bool,
+    /// Whether the project is trusted; `None` asks Claude Code's record of
+    /// the trust dialog (see [`project_trusted`]). An untrusted project's
+    /// files contribute only deny and ask rules.
+    pub trust_project: Option<bool>,
 }
 
 impl LoadOptions {
@@ -107,6 +111,7 @@ impl LoadOptions {
             managed_dir: None,
             cli_files: Vec::new(),
             guard_packs: true,
+            trust_project: None,
         }
     }
 
@@ -120,9 +125,16 @@ impl LoadOptions {
                 PathBuf::from("/Library/Application Support/ClaudeCode"),
                 PathBuf::from("/Library/Application Support/Palisade"),
             ),
-            None => (PathBuf::from("/etc/claude-code"), PathBuf::from("/etc/palisade")),
+            None => (
+                PathBuf::from("/etc/claude-code"),
+                PathBuf::from("/etc/palisade"),
+            ),
         };
-        out.push((Layer::Managed, managed_claude.join("managed-settings.json"), managed_claude.clone()));
+        out.push((
+            Layer::Managed,
+            managed_claude.join("managed-settings.json"),
+            managed_claude.clone(),
+        ));
         if let Ok(rd) = std::fs::read_dir(managed_claude.join("managed-settings.d")) {
             let mut drop_ins: Vec<PathBuf> = rd
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -133,21 +145,44 @@ impl LoadOptions {
                 out.push((Layer::Managed, p, managed_claude.clone()));
             }
         }
-        out.push((Layer::Managed, managed_palisade.join("palisade.toml"), managed_palisade));
+        out.push((
+            Layer::Managed,
+            managed_palisade.join("palisade.toml"),
+            managed_palisade,
+        ));
         for f in &self.cli_files {
-            let base = f.parent().map(Path::to_path_buf).unwrap_or_else(|| self.cwd.clone());
+            let base = f
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| self.cwd.clone());
             out.push((Layer::Cli, f.clone(), base));
         }
         let root = &self.project_root;
-        out.push((Layer::ProjectLocal, root.join(".claude/settings.local.json"), root.clone()));
-        out.push((Layer::Project, root.join(".claude/settings.json"), root.clone()));
+        out.push((
+            Layer::ProjectLocal,
+            root.join(".claude/settings.local.json"),
+            root.clone(),
+        ));
+        out.push((
+            Layer::Project,
+            root.join(".claude/settings.json"),
+            root.clone(),
+        ));
         out.push((Layer::Project, root.join("palisade.toml"), root.clone()));
-        out.push((Layer::User, self.home.join(".claude/settings.json"), self.home.clone()));
+        out.push((
+            Layer::User,
+            self.home.join(".claude/settings.json"),
+            self.home.clone(),
+        ));
         let xdg = std::env::var_os("XDG_CONFIG_HOME")
             .map(PathBuf::from)
             .filter(|p| p.is_absolute())
             .unwrap_or_else(|| self.home.join(".config"));
-        out.push((Layer::User, xdg.join("palisade/palisade.toml"), self.home.clone()));
+        out.push((
+            Layer::User,
+            xdg.join("palisade/palisade.toml"),
+            self.home.clone(),
+        ));
         out
     }
 }
@@ -189,4 +224,39 @@ pub fn find_project_root(cwd: &Path, home: &Path) -> PathBuf {
         }
     }
     cwd.to_path_buf()
+}
+
+/// True if Claude Code records that the user accepted the workspace trust
+/// dialog for `project_root` or one of its ancestors: `~/.claude.json`,
+/// `projects["<abs dir>"].hasTrustDialogAccepted == true`.
+///
+/// Claude Code ignores `permissions.allow` from the project's
+/// `.claude/settings*.json` until the workspace is trusted (observed with
+/// 2.1.197: "Ignoring N permissions.allow entries from .claude/settings.json:
+/// this workspace has not been trusted"); Palisade does the same, so a cloned
+/// repository cannot grant itself permissions through Palisade's allow answer.
+/// A missing or unreadable file means untrusted.
+pub fn project_trusted(home: &Path, project_root: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct ClaudeJson {
+        #[serde(default)]
+        projects: std::collections::HashMap<String, Project>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Project {
+        #[serde(rename = "hasTrustDialogAccepted")]
+        trusted: Option<bool>,
+    }
+    let Ok(text) = std::fs::read(home.join(".claude.json")) else {
+        return false;
+    };
+    let Ok(cj) = serde_json::from_slice::<ClaudeJson>(&text) else {
+        return false;
+    };
+    project_root.ancestors().any(|dir| {
+        cj.projects
+            .get(dir.to_string_lossy().as_ref())
+            .and_then(|p| p.trusted)
+            .unwrap_or(false)
+    })
 }

@@ -14,6 +14,7 @@
 //!     r#"{"permissions": {"allow": ["Bash(git status:*)"]}}"#).unwrap();
 //! let mut opts = LoadOptions::new(&proj, &proj, &home);
 //! opts.managed_dir = Some(dir.path().join("managed")); // none in this example
+//! opts.trust_project = Some(true); // as if the user accepted Claude Code's trust dialog
 //! let policy = Policy::load(&opts).unwrap();
 //! let ctx = Context { agent: "claude-code".into(), session_id: None, cwd: proj.clone(),
 //!     project_root: proj.clone(), home: home.clone(), permission_mode: None };
@@ -42,7 +43,9 @@ mod settings;
 pub use check::DEFAULT_PROTECTED_BRANCHES;
 pub use engine::Policy;
 pub use error::PolicyError;
-pub use guard::{built_in as built_in_guards, parse_pack, FileOp, GuardRule, BUILT_IN_PACKS, CHECKS};
-pub use layer::{find_project_root, FailMode, LoadOptions, LoadedFile};
+pub use guard::{
+    built_in as built_in_guards, parse_pack, FileOp, GuardRule, BUILT_IN_PACKS, CHECKS,
+};
+pub use layer::{find_project_root, project_trusted, FailMode, LoadOptions, LoadedFile};
 pub use path::resolve_lexical;
 pub use rule::{BashPattern, Matcher, PathTool, PermissionRule};

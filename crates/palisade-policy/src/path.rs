@@ -69,7 +69,10 @@ pub fn candidates(lexical: &Path) -> Vec<PathBuf> {
             }
             break;
         }
-        match (prefix.file_name().map(|s| s.to_os_string()), prefix.parent()) {
+        match (
+            prefix.file_name().map(|s| s.to_os_string()),
+            prefix.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 prefix = parent.to_path_buf();
@@ -222,7 +225,11 @@ mod tests {
             ("..", "/home/dev"),
             ("/", "/"),
         ] {
-            assert_eq!(resolve_lexical(raw, cwd, home), PathBuf::from(want), "{raw}");
+            assert_eq!(
+                resolve_lexical(raw, cwd, home),
+                PathBuf::from(want),
+                "{raw}"
+            );
         }
     }
 
@@ -255,11 +262,23 @@ mod tests {
     #[test]
     fn guard_patterns() {
         let home = Path::new("/home/dev");
-        assert!(matches(&guard_glob("~/.ssh/id_*", home), "/home/dev/.ssh/id_rsa"));
+        assert!(matches(
+            &guard_glob("~/.ssh/id_*", home),
+            "/home/dev/.ssh/id_rsa"
+        ));
         assert!(matches(&guard_glob(".env", home), "/x/y/.env"));
-        assert!(matches(&guard_glob("**/.git/hooks/**", home), "/p/.git/hooks/pre-commit"));
-        assert!(matches(&guard_glob("/etc/cron.d/**", home), "/etc/cron.d/x"));
-        assert!(!matches(&guard_glob("~/.ssh/id_*", home), "/root/.ssh/id_rsa"));
+        assert!(matches(
+            &guard_glob("**/.git/hooks/**", home),
+            "/p/.git/hooks/pre-commit"
+        ));
+        assert!(matches(
+            &guard_glob("/etc/cron.d/**", home),
+            "/etc/cron.d/x"
+        ));
+        assert!(!matches(
+            &guard_glob("~/.ssh/id_*", home),
+            "/root/.ssh/id_rsa"
+        ));
     }
 
     #[test]
@@ -275,6 +294,9 @@ mod tests {
         assert!(c.contains(&real), "{c:?}");
         // A path that does not exist yet still resolves through its existing parent.
         let c = candidates(&link.join("new-file"));
-        assert!(c.iter().any(|p| p.ends_with("secret-dir/new-file")), "{c:?}");
+        assert!(
+            c.iter().any(|p| p.ends_with("secret-dir/new-file")),
+            "{c:?}"
+        );
     }
 }

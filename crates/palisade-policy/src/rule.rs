@@ -73,16 +73,36 @@ impl BashPattern {
     pub fn new(spec: &str) -> Self {
         let t = normalize_ws(spec);
         if let Some(prefix) = t.strip_suffix(":*") {
-            return BashPattern { spec: spec.to_string(), pieces: vec![prefix.to_string()], exact: false, word_prefix: true };
+            return BashPattern {
+                spec: spec.to_string(),
+                pieces: vec![prefix.to_string()],
+                exact: false,
+                word_prefix: true,
+            };
         }
         if !t.contains('*') {
-            return BashPattern { spec: spec.to_string(), pieces: vec![t], exact: true, word_prefix: false };
+            return BashPattern {
+                spec: spec.to_string(),
+                pieces: vec![t],
+                exact: true,
+                word_prefix: false,
+            };
         }
         if t.matches('*').count() == 1 && t.ends_with(" *") {
-            return BashPattern { spec: spec.to_string(), pieces: vec![t[..t.len() - 2].to_string()], exact: false, word_prefix: true };
+            return BashPattern {
+                spec: spec.to_string(),
+                pieces: vec![t[..t.len() - 2].to_string()],
+                exact: false,
+                word_prefix: true,
+            };
         }
         let pieces = t.split('*').map(str::to_string).collect();
-        BashPattern { spec: spec.to_string(), pieces, exact: false, word_prefix: false }
+        BashPattern {
+            spec: spec.to_string(),
+            pieces,
+            exact: false,
+            word_prefix: false,
+        }
     }
 
     /// True if the (whitespace-normalised) command text matches.
@@ -93,7 +113,8 @@ impl BashPattern {
         }
         if self.word_prefix {
             let p = &self.pieces[0];
-            return text == *p || (text.starts_with(p.as_str()) && text[p.len()..].starts_with(' '));
+            return text == *p
+                || (text.starts_with(p.as_str()) && text[p.len()..].starts_with(' '));
         }
         wildcard_match(&self.pieces, &text)
     }
@@ -107,7 +128,10 @@ fn wildcard_match(pieces: &[String], text: &str) -> bool {
     if pieces.len() == 1 {
         return text == first;
     }
-    if !text.starts_with(first.as_str()) || text.len() < first.len() + last.len() || !text.ends_with(last.as_str()) {
+    if !text.starts_with(first.as_str())
+        || text.len() < first.len() + last.len()
+        || !text.ends_with(last.as_str())
+    {
         return false;
     }
     let mut pos = first.len();
@@ -298,23 +322,52 @@ mod tests {
         assert!(matches!(compile("Bash", &a), Matcher::Tool(t) if t == "Bash"));
         assert!(matches!(compile("Bash(*)", &a), Matcher::Tool(t) if t == "Bash"));
         assert!(matches!(compile("Bash(git:*)", &a), Matcher::Bash(_)));
-        assert!(matches!(compile("Read(./.env)", &a), Matcher::Path { tool: PathTool::Read, .. }));
-        assert!(matches!(compile("Write(src/**)", &a), Matcher::Path { tool: PathTool::Edit, .. }));
-        assert!(matches!(compile("WebFetch(domain:example.com)", &a), Matcher::Domain(d) if d == "example.com"));
-        assert!(matches!(compile("mcp__github", &a), Matcher::Mcp { tool: None, .. }));
-        assert!(matches!(compile("mcp__github__*", &a), Matcher::Mcp { tool: None, .. }));
+        assert!(matches!(
+            compile("Read(./.env)", &a),
+            Matcher::Path {
+                tool: PathTool::Read,
+                ..
+            }
+        ));
+        assert!(matches!(
+            compile("Write(src/**)", &a),
+            Matcher::Path {
+                tool: PathTool::Edit,
+                ..
+            }
+        ));
+        assert!(
+            matches!(compile("WebFetch(domain:example.com)", &a), Matcher::Domain(d) if d == "example.com")
+        );
+        assert!(matches!(
+            compile("mcp__github", &a),
+            Matcher::Mcp { tool: None, .. }
+        ));
+        assert!(matches!(
+            compile("mcp__github__*", &a),
+            Matcher::Mcp { tool: None, .. }
+        ));
         assert!(
             matches!(compile("mcp__github__create_issue", &a), Matcher::Mcp { tool: Some(t), .. } if t == "create_issue")
         );
         assert!(matches!(compile("Task(Explore)", &a), Matcher::SubAgent(n) if n == "Explore"));
-        assert!(matches!(compile("WebFetch(https://x)", &a), Matcher::Unsupported(_)));
+        assert!(matches!(
+            compile("WebFetch(https://x)", &a),
+            Matcher::Unsupported(_)
+        ));
     }
 
     #[test]
     fn hosts_and_domains() {
-        assert_eq!(host_of("https://User@Example.com:8443/x?y").as_deref(), Some("example.com"));
+        assert_eq!(
+            host_of("https://User@Example.com:8443/x?y").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(host_of("example.com/path").as_deref(), Some("example.com"));
-        assert_eq!(host_of("git@github.com:org/repo.git").as_deref(), Some("github.com"));
+        assert_eq!(
+            host_of("git@github.com:org/repo.git").as_deref(),
+            Some("github.com")
+        );
         assert_eq!(host_of("http://[::1]:80/").as_deref(), Some("::1"));
         assert!(domain_matches("example.com", "EXAMPLE.com."));
         assert!(!domain_matches("example.com", "evil-example.com"));

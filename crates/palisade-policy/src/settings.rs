@@ -29,7 +29,9 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
         return Err(shape(path, "(top level)", "a JSON object"));
     };
     if let Some(b) = obj.get("allowManagedPermissionRulesOnly") {
-        out.lock_allow = b.as_bool().ok_or_else(|| shape(path, "allowManagedPermissionRulesOnly", "true or false"))?;
+        out.lock_allow = b
+            .as_bool()
+            .ok_or_else(|| shape(path, "allowManagedPermissionRulesOnly", "true or false"))?;
     }
     let Some(perms) = obj.get("permissions") else {
         return Ok(out);
@@ -37,16 +39,28 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
     let Some(perms) = perms.as_object() else {
         return Err(shape(path, "permissions", "an object"));
     };
-    for (key, verdict) in [("deny", Verdict::Deny), ("ask", Verdict::Ask), ("allow", Verdict::Allow)] {
+    for (key, verdict) in [
+        ("deny", Verdict::Deny),
+        ("ask", Verdict::Ask),
+        ("allow", Verdict::Allow),
+    ] {
         let Some(list) = perms.get(key) else { continue };
         let Some(list) = list.as_array() else {
-            return Err(shape(path, &format!("permissions.{key}"), "a list of rule strings"));
+            return Err(shape(
+                path,
+                &format!("permissions.{key}"),
+                "a list of rule strings",
+            ));
         };
         let key_pos = text.find(&format!("\"{key}\"")).unwrap_or(0);
         let mut pos = key_pos;
         for item in list {
             let Some(rule) = item.as_str() else {
-                return Err(shape(path, &format!("permissions.{key}"), "a list of rule strings"));
+                return Err(shape(
+                    path,
+                    &format!("permissions.{key}"),
+                    "a list of rule strings",
+                ));
             };
             let needle = serde_json::to_string(rule).unwrap_or_default();
             let line = match text[pos..].find(&needle) {
@@ -66,14 +80,24 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
         }
     }
     if let Some(m) = perms.get("defaultMode") {
-        out.default_mode = Some(m.as_str().ok_or_else(|| shape(path, "permissions.defaultMode", "a string"))?.to_string());
+        out.default_mode = Some(
+            m.as_str()
+                .ok_or_else(|| shape(path, "permissions.defaultMode", "a string"))?
+                .to_string(),
+        );
     }
     if let Some(dirs) = perms.get("additionalDirectories") {
         let Some(dirs) = dirs.as_array() else {
-            return Err(shape(path, "permissions.additionalDirectories", "a list of paths"));
+            return Err(shape(
+                path,
+                "permissions.additionalDirectories",
+                "a list of paths",
+            ));
         };
         for d in dirs {
-            let d = d.as_str().ok_or_else(|| shape(path, "permissions.additionalDirectories", "a list of paths"))?;
+            let d = d.as_str().ok_or_else(|| {
+                shape(path, "permissions.additionalDirectories", "a list of paths")
+            })?;
             out.additional_directories.push(d.to_string());
         }
     }
@@ -129,8 +153,15 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        let e = parse(Path::new("s.json"), "{\n \"permissions\": {\"allow\": [1]}}").unwrap_err();
-        assert_eq!(e.to_string(), "s.json: `permissions.allow` must be a list of rule strings");
+        let e = parse(
+            Path::new("s.json"),
+            "{\n \"permissions\": {\"allow\": [1]}}",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "s.json: `permissions.allow` must be a list of rule strings"
+        );
         let e = parse(Path::new("s.json"), "{\n  \"permissions\": ").unwrap_err();
         assert!(e.to_string().starts_with("s.json:2:"), "{e}");
     }

@@ -36,13 +36,22 @@ pub fn example_action(ex: &str, home: &Path) -> Action {
     for tool in ["Read", "Write", "Edit"] {
         if let Some(p) = ex.strip_prefix(&format!("{tool}: ")) {
             return if tool == "Read" {
-                Action::Read { path: expand(p), tool: tool.into() }
+                Action::Read {
+                    path: expand(p),
+                    tool: tool.into(),
+                }
             } else {
-                Action::Write { path: expand(p), tool: tool.into(), content: None }
+                Action::Write {
+                    path: expand(p),
+                    tool: tool.into(),
+                    content: None,
+                }
             };
         }
     }
-    Action::Exec { command: ex.to_string() }
+    Action::Exec {
+        command: ex.to_string(),
+    }
 }
 
 #[test]
@@ -52,7 +61,11 @@ fn ids_are_unique_and_every_rule_has_examples() {
     for r in &rules {
         assert!(ids.insert(r.id.clone()), "duplicate id {}", r.id);
         assert!(!r.examples.is_empty(), "{} has no examples", r.id);
-        assert!(!r.negative_examples.is_empty(), "{} has no negative examples", r.id);
+        assert!(
+            !r.negative_examples.is_empty(),
+            "{} has no negative examples",
+            r.id
+        );
         assert!(r.id.contains('.'), "{}: ids are pack.name", r.id);
         for re in &r.command_regex {
             regex::Regex::new(re).unwrap_or_else(|e| panic!("{}: {e}", r.id));
@@ -70,7 +83,11 @@ fn every_example_is_caught_and_no_negative_is() {
         for ex in &r.examples {
             let d = p.evaluate(&example_action(ex, &c.home), &c);
             if !d.reasons.iter().any(|x| x.rule_id == r.id) {
-                failures.push(format!("{}: example not caught: {ex}  (got {:?})", r.id, d.reasons.iter().map(|x| &x.rule_id).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{}: example not caught: {ex}  (got {:?})",
+                    r.id,
+                    d.reasons.iter().map(|x| &x.rule_id).collect::<Vec<_>>()
+                ));
             }
         }
         for ex in &r.negative_examples {
@@ -80,5 +97,10 @@ fn every_example_is_caught_and_no_negative_is() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -142,7 +142,13 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
             ..read("bhjkoOpPtTxyz")
         },
         "bat" | "batcat" => Spec {
-            long_val: &["--language", "--line-range", "--highlight-line", "--style", "--theme"],
+            long_val: &[
+                "--language",
+                "--line-range",
+                "--highlight-line",
+                "--style",
+                "--theme",
+            ],
             ..read("lrHm")
         },
         "nl" => read("bdfhilnsvw"),
@@ -169,7 +175,12 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
             ..read("c")
         },
         "diff" => Spec {
-            long_val: &["--label", "--ignore-matching-lines", "--exclude", "--exclude-from"],
+            long_val: &[
+                "--label",
+                "--ignore-matching-lines",
+                "--exclude",
+                "--exclude-from",
+            ],
             read_opts: &["-X", "--exclude-from"],
             recursive: &["-r", "--recursive"],
             ..read("CUIxXLF")
@@ -193,14 +204,27 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
             ..read("fsw")
         },
         "jq" | "yq" | "gojq" | "jaq" => Spec {
-            long_val: &["--arg", "--argjson", "--slurpfile", "--rawfile", "--indent", "--from-file"],
+            long_val: &[
+                "--arg",
+                "--argjson",
+                "--slurpfile",
+                "--rawfile",
+                "--indent",
+                "--from-file",
+            ],
             read_opts: &["-f", "--from-file"],
             script_opts: &["-f", "--from-file"],
             role: Role::ScriptThenRead,
             ..read("fL")
         },
         "awk" | "gawk" | "mawk" | "nawk" => Spec {
-            long_val: &["--file", "--assign", "--field-separator", "--include", "--load"],
+            long_val: &[
+                "--file",
+                "--assign",
+                "--field-separator",
+                "--include",
+                "--load",
+            ],
             read_opts: &["-f", "--file", "-i", "--include"],
             script_opts: &["-f", "--file", "-e", "--source"],
             role: Role::ScriptThenRead,
@@ -304,14 +328,47 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
         "openssl" => Spec {
             style: Style::SingleDash,
             long_val: &[
-                "-in", "-out", "-inkey", "-key", "-passin", "-passout", "-pass", "-k", "-kfile",
-                "-certfile", "-cert", "-CAfile", "-signkey", "-config", "-md", "-iv", "-K", "-S",
-                "-rand", "-writerand", "-keyout", "-CA", "-CAkey", "-subj", "-days", "-newkey",
-                "-connect", "-servername",
+                "-in",
+                "-out",
+                "-inkey",
+                "-key",
+                "-passin",
+                "-passout",
+                "-pass",
+                "-k",
+                "-kfile",
+                "-certfile",
+                "-cert",
+                "-CAfile",
+                "-signkey",
+                "-config",
+                "-md",
+                "-iv",
+                "-K",
+                "-S",
+                "-rand",
+                "-writerand",
+                "-keyout",
+                "-CA",
+                "-CAkey",
+                "-subj",
+                "-days",
+                "-newkey",
+                "-connect",
+                "-servername",
             ],
             read_opts: &[
-                "-in", "-inkey", "-key", "-kfile", "-certfile", "-cert", "-CAfile", "-signkey",
-                "-config", "-CA", "-CAkey",
+                "-in",
+                "-inkey",
+                "-key",
+                "-kfile",
+                "-certfile",
+                "-cert",
+                "-CAfile",
+                "-signkey",
+                "-config",
+                "-CA",
+                "-CAkey",
             ],
             write_opts: &["-out", "-keyout", "-writerand"],
             ..BASE
@@ -399,7 +456,13 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
             ..read("dxP")
         },
         "cp" | "install" | "gcp" => Spec {
-            long_val: &["--target-directory", "--suffix", "--mode", "--owner", "--group"],
+            long_val: &[
+                "--target-directory",
+                "--suffix",
+                "--mode",
+                "--owner",
+                "--group",
+            ],
             recursive: RECURSIVE,
             role: Role::Copy,
             ..read("tSmog")
@@ -446,7 +509,14 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
             ..BASE
         },
         "setfacl" => Spec {
-            long_val: &["--modify", "--remove", "--set", "--modify-file", "--remove-file", "--set-file"],
+            long_val: &[
+                "--modify",
+                "--remove",
+                "--set",
+                "--modify-file",
+                "--remove-file",
+                "--set-file",
+            ],
             read_opts: &["-M", "-X", "--modify-file", "--remove-file", "--set-file"],
             role: Role::Write,
             ..read("mxMX")
@@ -512,7 +582,9 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
                 "--unix-socket",
                 "--max-filesize",
             ],
-            read_opts: &["-K", "--config", "--cert", "-E", "--key", "--cacert", "-b", "--cookie"],
+            read_opts: &[
+                "-K", "--config", "--cert", "-E", "--key", "--cacert", "-b", "--cookie",
+            ],
             write_opts: &[
                 "-o",
                 "--output",
@@ -549,7 +621,13 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
                 "--level",
             ],
             read_opts: &["-i", "--input-file", "--load-cookies"],
-            write_opts: &["-o", "--output-file", "-a", "--append-output", "--save-cookies"],
+            write_opts: &[
+                "-o",
+                "--output-file",
+                "-a",
+                "--append-output",
+                "--save-cookies",
+            ],
             recursive: &["-r", "--recursive", "-m", "--mirror"],
             role: Role::Wget,
             ..read("OoaiPtTUlAReDQwBe")
@@ -574,7 +652,13 @@ pub(crate) fn spec(program: &str) -> Option<Spec> {
         "git" => Spec {
             style: Style::OptionsFirst,
             short_val: "Cc",
-            long_val: &["--git-dir", "--work-tree", "--namespace", "--config-env", "--super-prefix"],
+            long_val: &[
+                "--git-dir",
+                "--work-tree",
+                "--namespace",
+                "--config-env",
+                "--super-prefix",
+            ],
             role: Role::Git,
             ..BASE
         },

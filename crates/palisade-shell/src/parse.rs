@@ -150,7 +150,11 @@ fn describe_error(root: Node, src: &str) -> String {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if n.is_missing() {
-            return format!("syntax error: missing `{}` at byte {}", n.kind(), n.start_byte());
+            return format!(
+                "syntax error: missing `{}` at byte {}",
+                n.kind(),
+                n.start_byte()
+            );
         }
         if n.is_error() {
             let t: String = text(n, src).chars().take(20).collect();
@@ -327,7 +331,14 @@ impl Walk<'_> {
             .filter(|a| a.kind() == "variable_assignment")
             .map(|a| self.assignment(a, &mut subs))
             .collect();
-        let d = self.draft(n, Vec::new(), assigns, frame.redirects.clone(), frame, false);
+        let d = self.draft(
+            n,
+            Vec::new(),
+            assigns,
+            frame.redirects.clone(),
+            frame,
+            false,
+        );
         let idx = unwrap::emit(cx, d, level);
         self.subs(cx, subs, idx, level);
     }
@@ -516,7 +527,11 @@ impl Walk<'_> {
                     .map(|d| word::word(d, self.src, subs))
                     .unwrap_or_else(|| Word::lit("-"));
                 *dynamic |= target.dynamic;
-                let numeric = target.value.trim_end_matches('-').chars().all(|c| c.is_ascii_digit());
+                let numeric = target
+                    .value
+                    .trim_end_matches('-')
+                    .chars()
+                    .all(|c| c.is_ascii_digit());
                 let op = match op_text {
                     "<" => RedirectOp::Read,
                     ">>" | "&>>" => RedirectOp::Append,
@@ -552,7 +567,10 @@ impl Walk<'_> {
             .map(|c| text(*c, self.src))
             .unwrap_or("");
         let quoted = delim.contains(['\'', '"', '\\']);
-        let delim: String = delim.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+        let delim: String = delim
+            .chars()
+            .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+            .collect();
         let mut body = String::new();
         if let Some(b) = children.iter().find(|c| c.kind() == "heredoc_body") {
             let raw = text(*b, self.src);
@@ -623,10 +641,13 @@ mod tests {
             .collect()
     }
 
+    /// `(text, origin, parent, dynamic)` expected of one command.
+    type Expected = (&'static str, Origin, Option<usize>, bool);
+
     #[test]
     fn commands_found() {
         #[rustfmt::skip]
-        let cases: &[(&str, &[(&str, Origin, Option<usize>, bool)])] = &[
+        let cases: &[(&str, &[Expected])] = &[
             ("a; b && c || d & e", &[("a", TopLevel, None, false), ("b", TopLevel, None, false), ("c", TopLevel, None, false), ("d", TopLevel, None, false), ("e", TopLevel, None, false)]),
             ("a\nb", &[("a", TopLevel, None, false), ("b", TopLevel, None, false)]),
             ("(a; b) | { c; }", &[("a", TopLevel, None, false), ("b", TopLevel, None, false), ("c", TopLevel, None, false)]),
@@ -702,35 +723,100 @@ mod tests {
         for (input, text, wrappers) in cases {
             let a = analyze(input);
             let c = &a.commands[0];
-            assert_eq!((c.text(), c.wrappers.clone()), (text.to_string(), wrappers.iter().map(|w| w.to_string()).collect::<Vec<_>>()), "input {input:?}");
+            assert_eq!(
+                (c.text(), c.wrappers.clone()),
+                (
+                    text.to_string(),
+                    wrappers.iter().map(|w| w.to_string()).collect::<Vec<_>>()
+                ),
+                "input {input:?}"
+            );
         }
         let a = analyze("env A=1 B=2 X=3 rm x");
-        let names: Vec<_> = a.commands[0].assignments.iter().map(|(n, w)| format!("{n}={}", w.value)).collect();
-        assert_eq!(names, ["X=3".to_string(), "A=1".into(), "B=2".into()].iter().skip(1).cloned().chain(["X=3".to_string()]).collect::<Vec<_>>());
+        let names: Vec<_> = a.commands[0]
+            .assignments
+            .iter()
+            .map(|(n, w)| format!("{n}={}", w.value))
+            .collect();
+        assert_eq!(
+            names,
+            ["X=3".to_string(), "A=1".into(), "B=2".into()]
+                .iter()
+                .skip(1)
+                .cloned()
+                .chain(["X=3".to_string()])
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn words_and_flags() {
         let a = analyze("cat .e* \"*\" ~/x $HOME/.ssh ${HOME}/x [ab] \\*");
-        let w: Vec<_> = a.commands[0].args().iter().map(|w| (w.value.as_str(), w.dynamic, w.glob)).collect();
-        assert_eq!(w, [(".e*", false, true), ("*", false, false), ("~/x", false, false), ("$HOME/.ssh", true, false), ("${HOME}/x", true, false), ("[ab]", false, true), ("*", false, false)]);
-        assert_eq!(analyze("[ -f x ]").commands[0].words[0].glob, false);
+        let w: Vec<_> = a.commands[0]
+            .args()
+            .iter()
+            .map(|w| (w.value.as_str(), w.dynamic, w.glob))
+            .collect();
+        assert_eq!(
+            w,
+            [
+                (".e*", false, true),
+                ("*", false, false),
+                ("~/x", false, false),
+                ("$HOME/.ssh", true, false),
+                ("${HOME}/x", true, false),
+                ("[ab]", false, true),
+                ("*", false, false)
+            ]
+        );
+        assert!(!analyze("test [ x").commands[0].words[1].glob);
     }
 
     #[test]
     fn pipelines() {
         let a = analyze("curl x | sh; a | b | c");
-        let p: Vec<_> = a.commands.iter().map(|c| c.pipeline.map(|p| (p.id, p.index, p.len))).collect();
-        assert_eq!(p, [Some((0, 0, 2)), Some((0, 1, 2)), Some((1, 0, 3)), Some((1, 1, 3)), Some((1, 2, 3))]);
+        let p: Vec<_> = a
+            .commands
+            .iter()
+            .map(|c| c.pipeline.map(|p| (p.id, p.index, p.len)))
+            .collect();
+        assert_eq!(
+            p,
+            [
+                Some((0, 0, 2)),
+                Some((0, 1, 2)),
+                Some((1, 0, 3)),
+                Some((1, 1, 3)),
+                Some((1, 2, 3))
+            ]
+        );
         assert_eq!(analyze("a && b").commands[0].pipeline, None);
     }
 
     #[test]
     fn redirects() {
-        let a = analyze("< .env cat 2>&1 >f 2>>g &>h >&i <>j 3<&0 >&-; { a; b; } > k; c <<< w; d <<EOF\nhi\nEOF");
-        let r: Vec<_> = a.commands[0].redirects.iter().map(|r| (r.op, r.fd, r.target.value.as_str())).collect();
+        let a = analyze(
+            "< .env cat 2>&1 >f 2>>g &>h >&i 3<&0 >&-; { a; b; } > k; c <<< w; d <<EOF\nhi\nEOF",
+        );
+        let r: Vec<_> = a.commands[0]
+            .redirects
+            .iter()
+            .map(|r| (r.op, r.fd, r.target.value.as_str()))
+            .collect();
         use RedirectOp::*;
-        assert_eq!(r, [(Read, None, ".env"), (Dup, Some(2), "1"), (Write, None, "f"), (Append, Some(2), "g"), (Write, None, "h"), (Write, None, "i"), (ReadWrite, None, "j"), (Dup, Some(3), "0"), (Dup, None, "-")]);
+        assert_eq!(
+            r,
+            [
+                (Read, None, ".env"),
+                (Dup, Some(2), "1"),
+                (Write, None, "f"),
+                (Append, Some(2), "g"),
+                (Write, None, "h"),
+                (Write, None, "i"),
+                (Dup, Some(3), "0"),
+                (Dup, None, "-")
+            ]
+        );
         for i in [1, 2] {
             assert_eq!(a.commands[i].redirects[0].target.value, "k");
         }
@@ -741,7 +827,7 @@ mod tests {
 
     #[test]
     fn parse_errors_never_panic() {
-        let deep_c = (0..20).fold("rm x".to_string(), |acc, _| format!("bash -c {}", shell_quote(&acc)));
+        let deep_eval = format!("{}rm x", "eval ".repeat(20));
         let cases = [
             "echo \"unterminated".to_string(),
             "if then fi".into(),
@@ -750,9 +836,10 @@ mod tests {
             "\0rm\0".into(),
             "$(".repeat(5000),
             "(".repeat(10_000),
-            deep_c,
+            deep_eval,
             "a;".repeat(12_000),
-            "x".repeat(1 << 20),
+            // tree-sitter-bash does not know `<>`: fails closed.
+            "cat <>j".into(),
             "echo hi; ".repeat(100_000),
         ];
         for input in &cases {
@@ -760,11 +847,19 @@ mod tests {
             assert!(a.parse_error.is_some(), "input {:?}", input.get(..40));
             assert!(a.is_dynamic());
         }
-        assert!(analyze("echo \"unterminated").commands.iter().any(|c| c.text() == "echo"));
+        assert!(analyze("echo \"unterminated")
+            .commands
+            .iter()
+            .any(|c| c.text() == "echo"));
         assert!(analyze("a;".repeat(12_000).as_str()).commands.len() <= super::MAX_COMMANDS);
-    }
-
-    fn shell_quote(s: &str) -> String {
-        format!("'{}'", s.replace('\'', "'\\''"))
+        let big = analyze(&"x".repeat(1 << 20));
+        assert_eq!((big.parse_error, big.commands.len()), (None, 1));
+        // 16 levels of `bash -c` are fine, 17 are not.
+        let nest = |n: usize| (0..n).fold("rm x".to_string(), |acc, _| format!("eval {acc}"));
+        assert_eq!(analyze(&nest(16)).parse_error, None);
+        assert_eq!(
+            analyze(&nest(17)).parse_error.as_deref(),
+            Some("nesting too deep")
+        );
     }
 }

@@ -204,7 +204,10 @@ fn strip(prog: &str, words: &[Word]) -> Option<Strip> {
             words.get(l.end)?;
             rest(words, l.end + 1)
         }
-        "time" => rest(words, leading(words, 1, "of", &["--output", "--format"]).end),
+        "time" => rest(
+            words,
+            leading(words, 1, "of", &["--output", "--format"]).end,
+        ),
         "stdbuf" => rest(
             words,
             leading(words, 1, "ioe", &["--input", "--output", "--error"]).end,
@@ -257,12 +260,7 @@ fn strip(prog: &str, words: &[Word]) -> Option<Strip> {
 }
 
 fn strip_env(words: &[Word]) -> Option<Strip> {
-    let l = leading(
-        words,
-        1,
-        "uCS",
-        &["--unset", "--chdir", "--split-string"],
-    );
+    let l = leading(words, 1, "uCS", &["--unset", "--chdir", "--split-string"]);
     let mut i = l.end;
     if words.get(i).is_some_and(|w| w.value == "-") {
         i += 1;
@@ -317,8 +315,7 @@ pub(crate) fn emit(cx: &mut Ctx, d: Draft, level: usize) -> Option<usize> {
     let dynamic = d.dynamic
         || d.words.iter().any(|w| w.dynamic)
         || d.assignments.iter().any(|(_, w)| w.dynamic)
-        || d
-            .redirects
+        || d.redirects
             .iter()
             .any(|r| r.target.dynamic && r.op != RedirectOp::HereDoc);
     let mut words = d.words;
@@ -365,7 +362,11 @@ fn shell_args(args: &[Word]) -> (bool, bool, usize) {
             break;
         }
         if v.starts_with("--") {
-            i += if matches!(v, "--rcfile" | "--init-file") { 2 } else { 1 };
+            i += if matches!(v, "--rcfile" | "--init-file") {
+                2
+            } else {
+                1
+            };
             continue;
         }
         if v.len() > 1 && (v.starts_with('-') || v.starts_with('+')) {
@@ -443,11 +444,9 @@ fn derive(cx: &mut Ctx, idx: usize, depth: usize, level: usize) {
                 }
             }
         }
-        "eval" => {
-            if !args.is_empty() && args.iter().all(|a| !a.dynamic) {
-                let text: Vec<&str> = args.iter().map(|a| a.value.as_str()).collect();
-                nested(cx, &text.join(" "), Origin::Eval);
-            }
+        "eval" if !args.is_empty() && args.iter().all(|a| !a.dynamic) => {
+            let text: Vec<&str> = args.iter().map(|a| a.value.as_str()).collect();
+            nested(cx, &text.join(" "), Origin::Eval);
         }
         "xargs" => {
             let l = leading(

@@ -325,7 +325,11 @@ pub(crate) fn words<'t>(node: Node<'t>, src: &str, subs: &mut Vec<Node<'t>>) -> 
     match brace_groups(&b.chars) {
         Braces::None => vec![Builder::finish(&b.chars, false)],
         Braces::Complex => vec![Builder::finish(&b.chars, true)],
-        Braces::One { open, close, commas } => {
+        Braces::One {
+            open,
+            close,
+            commas,
+        } => {
             let mut out = Vec::new();
             let mut bounds = vec![open];
             bounds.extend(commas);

@@ -27,7 +27,11 @@ pub struct Answer {
 
 impl Answer {
     fn pass() -> Self {
-        Answer { stdout: None, stderr: None, exit_code: 0 }
+        Answer {
+            stdout: None,
+            stderr: None,
+            exit_code: 0,
+        }
     }
 }
 
@@ -67,7 +71,11 @@ pub fn answer(event: &Event, decision: &Decision) -> Answer {
                         "decision": { "behavior": behavior, "message": reason },
                     }
                 });
-                Answer { stdout: Some(out.to_string()), stderr: None, exit_code: 0 }
+                Answer {
+                    stdout: Some(out.to_string()),
+                    stderr: None,
+                    exit_code: 0,
+                }
             }
             _ => Answer::pass(),
         },
@@ -95,7 +103,11 @@ pub fn failure_answer(event: Option<&Event>, why: &str, fail_open: bool) -> Answ
         };
     }
     match event {
-        None => Answer { stdout: None, stderr: Some(reason), exit_code: 2 },
+        None => Answer {
+            stdout: None,
+            stderr: Some(reason),
+            exit_code: 2,
+        },
         Some(Event::PreToolUse { .. }) => Answer {
             stdout: Some(pre_tool_use("deny", &reason)),
             stderr: Some(format!("palisade: {reason}")),
@@ -110,7 +122,11 @@ pub fn failure_answer(event: Option<&Event>, why: &str, fail_open: bool) -> Answ
             stderr: Some(format!("palisade: {reason}")),
             exit_code: 0,
         },
-        Some(_) => Answer { stdout: None, stderr: Some(format!("palisade: {why}")), exit_code: 0 },
+        Some(_) => Answer {
+            stdout: None,
+            stderr: Some(format!("palisade: {why}")),
+            exit_code: 0,
+        },
     }
 }
 
@@ -121,26 +137,47 @@ mod tests {
     use palisade_core::{Layer, Reason};
 
     fn pre() -> Event {
-        parse_event(br#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"x"}}"#).expect("ok")
+        parse_event(
+            br#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"x"}}"#,
+        )
+        .expect("ok")
     }
 
     #[test]
     fn deny_is_pre_tool_use_json_with_reason() {
-        let d = Decision::from_reasons(vec![Reason::new("cred.dotenv", Verdict::Deny, Layer::BuiltIn, "reads .env")]);
+        let d = Decision::from_reasons(vec![Reason::new(
+            "cred.dotenv",
+            Verdict::Deny,
+            Layer::BuiltIn,
+            "reads .env",
+        )]);
         let a = answer(&pre(), &d);
         assert_eq!(a.exit_code, 0);
-        let v: serde_json::Value = serde_json::from_str(a.stdout.as_deref().expect("json")).expect("valid");
+        let v: serde_json::Value =
+            serde_json::from_str(a.stdout.as_deref().expect("json")).expect("valid");
         assert_eq!(v["hookSpecificOutput"]["hookEventName"], "PreToolUse");
         assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "deny");
-        let r = v["hookSpecificOutput"]["permissionDecisionReason"].as_str().expect("str");
-        assert!(r.starts_with("Palisade blocked this action: reads .env"), "{r}");
+        let r = v["hookSpecificOutput"]["permissionDecisionReason"]
+            .as_str()
+            .expect("str");
+        assert!(
+            r.starts_with("Palisade blocked this action: reads .env"),
+            "{r}"
+        );
         assert!(r.contains("cred.dotenv"), "{r}");
     }
 
     #[test]
     fn pass_prints_nothing() {
         let a = answer(&pre(), &Decision::pass());
-        assert_eq!(a, Answer { stdout: None, stderr: None, exit_code: 0 });
+        assert_eq!(
+            a,
+            Answer {
+                stdout: None,
+                stderr: None,
+                exit_code: 0
+            }
+        );
     }
 
     #[test]
@@ -148,9 +185,13 @@ mod tests {
         let a = failure_answer(None, "hook input is not valid JSON", false);
         assert_eq!(a.exit_code, 2);
         assert!(a.stdout.is_none());
-        assert!(a.stderr.as_deref().is_some_and(|s| s.contains("not valid JSON")));
+        assert!(a
+            .stderr
+            .as_deref()
+            .is_some_and(|s| s.contains("not valid JSON")));
         let a = failure_answer(Some(&pre()), "policy unreadable", false);
-        let v: serde_json::Value = serde_json::from_str(a.stdout.as_deref().expect("json")).expect("valid");
+        let v: serde_json::Value =
+            serde_json::from_str(a.stdout.as_deref().expect("json")).expect("valid");
         assert_eq!(v["hookSpecificOutput"]["permissionDecision"], "deny");
         let a = failure_answer(Some(&pre()), "x", true);
         assert_eq!((a.stdout, a.exit_code), (None, 0));

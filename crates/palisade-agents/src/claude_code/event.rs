@@ -125,7 +125,9 @@ pub fn parse_event(input: &[u8]) -> Result<Event, EventError> {
     let common = Common {
         event_name: name.clone(),
         session_id: opt_str(&obj, "session_id").map(str::to_string),
-        cwd: opt_str(&obj, "cwd").filter(|c| c.starts_with('/')).map(PathBuf::from),
+        cwd: opt_str(&obj, "cwd")
+            .filter(|c| c.starts_with('/'))
+            .map(PathBuf::from),
         permission_mode: opt_str(&obj, "permission_mode").map(PermissionMode::parse),
     };
     Ok(match name.as_str() {
@@ -137,9 +139,17 @@ pub fn parse_event(input: &[u8]) -> Result<Event, EventError> {
                 None => Err(field("tool_input", "is missing")),
             };
             if name == "PreToolUse" {
-                Event::PreToolUse { common, tool_name, action }
+                Event::PreToolUse {
+                    common,
+                    tool_name,
+                    action,
+                }
             } else {
-                Event::PermissionRequest { common, tool_name, action }
+                Event::PermissionRequest {
+                    common,
+                    tool_name,
+                    action,
+                }
             }
         }
         "UserPromptSubmit" => Event::UserPromptSubmit {
@@ -193,17 +203,31 @@ pub fn tool_action(tool: &str, input: &Map<String, Value>) -> Result<Action, Eve
             }
             Action::Exec { command }
         }
-        "Read" => Action::Read { path: path("file_path")?, tool: tool.into() },
+        "Read" => Action::Read {
+            path: path("file_path")?,
+            tool: tool.into(),
+        },
         "Glob" | "Grep" | "LS" => {
             let p = match input.get("path") {
                 None | Some(Value::Null) => PathBuf::from("."),
                 Some(Value::String(p)) if p.is_empty() => PathBuf::from("."),
                 Some(_) => path("path")?,
             };
-            Action::Read { path: p, tool: tool.into() }
+            Action::Read {
+                path: p,
+                tool: tool.into(),
+            }
         }
-        "Write" => Action::Write { path: path("file_path")?, tool: tool.into(), content: Some(s("content")?) },
-        "Edit" => Action::Write { path: path("file_path")?, tool: tool.into(), content: Some(s("new_string")?) },
+        "Write" => Action::Write {
+            path: path("file_path")?,
+            tool: tool.into(),
+            content: Some(s("content")?),
+        },
+        "Edit" => Action::Write {
+            path: path("file_path")?,
+            tool: tool.into(),
+            content: Some(s("new_string")?),
+        },
         "MultiEdit" => {
             let edits = match input.get("edits") {
                 Some(Value::Array(e)) => e,
@@ -214,19 +238,33 @@ pub fn tool_action(tool: &str, input: &Map<String, Value>) -> Result<Action, Eve
                 .filter_map(|e| e.get("new_string").and_then(Value::as_str))
                 .collect::<Vec<_>>()
                 .join("\n");
-            Action::Write { path: path("file_path")?, tool: tool.into(), content: Some(content) }
+            Action::Write {
+                path: path("file_path")?,
+                tool: tool.into(),
+                content: Some(content),
+            }
         }
         "NotebookEdit" => Action::Write {
             path: path("notebook_path")?,
             tool: tool.into(),
-            content: input.get("new_source").and_then(Value::as_str).map(str::to_string),
+            content: input
+                .get("new_source")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         },
         "WebFetch" => Action::Fetch { url: s("url")? },
         "WebSearch" => Action::Search { query: s("query")? },
         "Task" | "Agent" => Action::SubAgent {
             tool: tool.into(),
-            agent_type: input.get("subagent_type").and_then(Value::as_str).map(str::to_string),
-            prompt: input.get("prompt").and_then(Value::as_str).unwrap_or_default().to_string(),
+            agent_type: input
+                .get("subagent_type")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            prompt: input
+                .get("prompt")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
         },
         t if t.starts_with("mcp__") => {
             let rest = &t["mcp__".len()..];
@@ -237,12 +275,18 @@ pub fn tool_action(tool: &str, input: &Map<String, Value>) -> Result<Action, Eve
                 arguments: Value::Object(input.clone()),
             }
         }
-        other => Action::Other { tool: other.to_string(), input: Value::Object(input.clone()) },
+        other => Action::Other {
+            tool: other.to_string(),
+            input: Value::Object(input.clone()),
+        },
     })
 }
 
 fn field(name: &str, problem: &str) -> EventError {
-    EventError::Field { field: name.to_string(), problem: problem.to_string() }
+    EventError::Field {
+        field: name.to_string(),
+        problem: problem.to_string(),
+    }
 }
 
 fn req_str<'a>(obj: &'a Map<String, Value>, k: &str) -> Result<&'a str, EventError> {
@@ -263,7 +307,9 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     fn pre(tool: &str, input: &str) -> Result<Action, EventError> {
-        let text = format!(r#"{{"hook_event_name":"PreToolUse","cwd":"/p","tool_name":"{tool}","tool_input":{input}}}"#);
+        let text = format!(
+            r#"{{"hook_event_name":"PreToolUse","cwd":"/p","tool_name":"{tool}","tool_input":{input}}}"#
+        );
         match parse_event(text.as_bytes()).expect("event parses") {
             Event::PreToolUse { action, .. } => action,
             other => panic!("wrong event {other:?}"),
@@ -272,71 +318,160 @@ mod tests {
 
     #[test]
     fn every_builtin_tool_shape() {
-        assert_eq!(pre("Bash", r#"{"command":"ls","description":"x"}"#), Ok(Action::Exec { command: "ls".into() }));
-        assert_eq!(pre("Read", r#"{"file_path":"/p/a"}"#), Ok(Action::Read { path: "/p/a".into(), tool: "Read".into() }));
+        assert_eq!(
+            pre("Bash", r#"{"command":"ls","description":"x"}"#),
+            Ok(Action::Exec {
+                command: "ls".into()
+            })
+        );
+        assert_eq!(
+            pre("Read", r#"{"file_path":"/p/a"}"#),
+            Ok(Action::Read {
+                path: "/p/a".into(),
+                tool: "Read".into()
+            })
+        );
         assert_eq!(
             pre("Write", r#"{"file_path":"/p/a","content":"x"}"#),
-            Ok(Action::Write { path: "/p/a".into(), tool: "Write".into(), content: Some("x".into()) })
+            Ok(Action::Write {
+                path: "/p/a".into(),
+                tool: "Write".into(),
+                content: Some("x".into())
+            })
         );
         assert_eq!(
-            pre("Edit", r#"{"file_path":"/p/a","old_string":"a","new_string":"b","replace_all":false}"#),
-            Ok(Action::Write { path: "/p/a".into(), tool: "Edit".into(), content: Some("b".into()) })
+            pre(
+                "Edit",
+                r#"{"file_path":"/p/a","old_string":"a","new_string":"b","replace_all":false}"#
+            ),
+            Ok(Action::Write {
+                path: "/p/a".into(),
+                tool: "Edit".into(),
+                content: Some("b".into())
+            })
         );
         assert_eq!(
-            pre("MultiEdit", r#"{"file_path":"/p/a","edits":[{"old_string":"a","new_string":"b"},{"old_string":"c","new_string":"d"}]}"#),
-            Ok(Action::Write { path: "/p/a".into(), tool: "MultiEdit".into(), content: Some("b\nd".into()) })
+            pre(
+                "MultiEdit",
+                r#"{"file_path":"/p/a","edits":[{"old_string":"a","new_string":"b"},{"old_string":"c","new_string":"d"}]}"#
+            ),
+            Ok(Action::Write {
+                path: "/p/a".into(),
+                tool: "MultiEdit".into(),
+                content: Some("b\nd".into())
+            })
         );
         assert_eq!(
-            pre("NotebookEdit", r#"{"notebook_path":"/p/n.ipynb","new_source":"print(1)"}"#),
-            Ok(Action::Write { path: "/p/n.ipynb".into(), tool: "NotebookEdit".into(), content: Some("print(1)".into()) })
+            pre(
+                "NotebookEdit",
+                r#"{"notebook_path":"/p/n.ipynb","new_source":"print(1)"}"#
+            ),
+            Ok(Action::Write {
+                path: "/p/n.ipynb".into(),
+                tool: "NotebookEdit".into(),
+                content: Some("print(1)".into())
+            })
         );
-        assert_eq!(pre("Glob", r#"{"pattern":"**/*.rs"}"#), Ok(Action::Read { path: ".".into(), tool: "Glob".into() }));
-        assert_eq!(pre("Grep", r#"{"pattern":"x","path":"/p/src"}"#), Ok(Action::Read { path: "/p/src".into(), tool: "Grep".into() }));
-        assert_eq!(pre("WebFetch", r#"{"url":"https://x.test","prompt":"s"}"#), Ok(Action::Fetch { url: "https://x.test".into() }));
-        assert_eq!(pre("WebSearch", r#"{"query":"q"}"#), Ok(Action::Search { query: "q".into() }));
+        assert_eq!(
+            pre("Glob", r#"{"pattern":"**/*.rs"}"#),
+            Ok(Action::Read {
+                path: ".".into(),
+                tool: "Glob".into()
+            })
+        );
+        assert_eq!(
+            pre("Grep", r#"{"pattern":"x","path":"/p/src"}"#),
+            Ok(Action::Read {
+                path: "/p/src".into(),
+                tool: "Grep".into()
+            })
+        );
+        assert_eq!(
+            pre("WebFetch", r#"{"url":"https://x.test","prompt":"s"}"#),
+            Ok(Action::Fetch {
+                url: "https://x.test".into()
+            })
+        );
+        assert_eq!(
+            pre("WebSearch", r#"{"query":"q"}"#),
+            Ok(Action::Search { query: "q".into() })
+        );
         assert_eq!(
             pre("Task", r#"{"prompt":"p","subagent_type":"Explore"}"#),
-            Ok(Action::SubAgent { tool: "Task".into(), agent_type: Some("Explore".into()), prompt: "p".into() })
+            Ok(Action::SubAgent {
+                tool: "Task".into(),
+                agent_type: Some("Explore".into()),
+                prompt: "p".into()
+            })
         );
         assert_eq!(
             pre("mcp__my_server__do__thing", r#"{"a":1}"#),
-            Ok(Action::McpCall { server: "my_server".into(), tool: "do__thing".into(), arguments: serde_json::json!({"a":1}) })
+            Ok(Action::McpCall {
+                server: "my_server".into(),
+                tool: "do__thing".into(),
+                arguments: serde_json::json!({"a":1})
+            })
         );
-        assert!(matches!(pre("TaskCreate", r#"{"x":1}"#), Ok(Action::Other { .. })));
+        assert!(matches!(
+            pre("TaskCreate", r#"{"x":1}"#),
+            Ok(Action::Other { .. })
+        ));
     }
 
     #[test]
     fn bad_tool_input_is_an_error_inside_the_event() {
         assert_eq!(
             pre("Bash", r#"{"command":5}"#),
-            Err(EventError::Field { field: "tool_input.command".into(), problem: "must be a string".into() })
+            Err(EventError::Field {
+                field: "tool_input.command".into(),
+                problem: "must be a string".into()
+            })
         );
         assert!(pre("Read", r#"{}"#).is_err());
         assert!(pre("Write", r#"{"file_path":""}"#).is_err());
-        let big = format!(r#"{{"command":"echo {}"}}"#, "a".repeat(MAX_COMMAND_BYTES + 1));
+        let big = format!(
+            r#"{{"command":"echo {}"}}"#,
+            "a".repeat(MAX_COMMAND_BYTES + 1)
+        );
         assert!(matches!(pre("Bash", &big), Err(EventError::Field { .. })));
         let text = r#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":"ls"}"#;
-        assert!(matches!(parse_event(text.as_bytes()), Ok(Event::PreToolUse { action: Err(_), .. })));
+        assert!(matches!(
+            parse_event(text.as_bytes()),
+            Ok(Event::PreToolUse { action: Err(_), .. })
+        ));
     }
 
     #[test]
     fn unreadable_events_are_errors() {
         assert!(matches!(parse_event(b"{"), Err(EventError::Json(_))));
         assert!(matches!(parse_event(b"[1]"), Err(EventError::Json(_))));
-        assert!(matches!(parse_event(b"\xff\xfe{}"), Err(EventError::Json(_))));
-        assert!(matches!(parse_event(br#"{"tool_name":"Bash"}"#), Err(EventError::Field { .. })));
-        assert!(matches!(parse_event(br#"{"hook_event_name":"PreToolUse"}"#), Err(EventError::Field { .. })));
+        assert!(matches!(
+            parse_event(b"\xff\xfe{}"),
+            Err(EventError::Json(_))
+        ));
+        assert!(matches!(
+            parse_event(br#"{"tool_name":"Bash"}"#),
+            Err(EventError::Field { .. })
+        ));
+        assert!(matches!(
+            parse_event(br#"{"hook_event_name":"PreToolUse"}"#),
+            Err(EventError::Field { .. })
+        ));
         let big = vec![b' '; MAX_INPUT_BYTES + 1];
         assert!(matches!(parse_event(&big), Err(EventError::TooLarge(_))));
     }
 
     #[test]
     fn other_events() {
-        let e = parse_event(br#"{"hook_event_name":"SessionStart","source":"startup","cwd":"/p"}"#).expect("ok");
+        let e = parse_event(br#"{"hook_event_name":"SessionStart","source":"startup","cwd":"/p"}"#)
+            .expect("ok");
         assert!(matches!(e, Event::SessionStart { .. }));
         let e = parse_event(br#"{"hook_event_name":"Stop"}"#).expect("ok");
         assert!(matches!(e, Event::Other { ref name, .. } if name == "Stop"));
-        let e = parse_event(br#"{"hook_event_name":"UserPromptSubmit","prompt":"hi","permission_mode":"plan"}"#).expect("ok");
+        let e = parse_event(
+            br#"{"hook_event_name":"UserPromptSubmit","prompt":"hi","permission_mode":"plan"}"#,
+        )
+        .expect("ok");
         assert_eq!(e.common().permission_mode, Some(PermissionMode::Plan));
     }
 }

@@ -67,8 +67,14 @@ fn read_settings(path: &Path) -> Result<Map<String, Value>, String> {
         Ok(t) if t.trim().is_empty() => Ok(Map::new()),
         Ok(t) => match serde_json::from_str::<Value>(&t) {
             Ok(Value::Object(m)) => Ok(m),
-            Ok(_) => Err(format!("{}: not a JSON object; fix or move it, then run again", path.display())),
-            Err(e) => Err(format!("{}: invalid JSON ({e}); nothing was changed", path.display())),
+            Ok(_) => Err(format!(
+                "{}: not a JSON object; fix or move it, then run again",
+                path.display()
+            )),
+            Err(e) => Err(format!(
+                "{}: invalid JSON ({e}); nothing was changed",
+                path.display()
+            )),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Map::new()),
         Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
@@ -76,13 +82,15 @@ fn read_settings(path: &Path) -> Result<Map<String, Value>, String> {
 }
 
 fn write_settings(path: &Path, original: &str, m: &Map<String, Value>) -> Result<bool, String> {
-    let mut text = serde_json::to_string_pretty(&Value::Object(m.clone())).map_err(|e| e.to_string())?;
+    let mut text =
+        serde_json::to_string_pretty(&Value::Object(m.clone())).map_err(|e| e.to_string())?;
     text.push('\n');
     if text == original {
         return Ok(false);
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     }
     let tmp = path.with_extension("json.palisade-tmp");
     std::fs::write(&tmp, &text).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
@@ -93,10 +101,20 @@ fn write_settings(path: &Path, original: &str, m: &Map<String, Value>) -> Result
     Ok(true)
 }
 
-fn obj<'a>(m: &'a mut Map<String, Value>, key: &str, path: &Path) -> Result<&'a mut Map<String, Value>, String> {
-    let v = m.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
-    v.as_object_mut()
-        .ok_or_else(|| format!("{}: `{key}` is not an object; nothing was changed", path.display()))
+fn obj<'a>(
+    m: &'a mut Map<String, Value>,
+    key: &str,
+    path: &Path,
+) -> Result<&'a mut Map<String, Value>, String> {
+    let v = m
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Object(Map::new()));
+    v.as_object_mut().ok_or_else(|| {
+        format!(
+            "{}: `{key}` is not an object; nothing was changed",
+            path.display()
+        )
+    })
 }
 
 /// Adds Palisade's hook entries (running `command`) for [`HOOK_EVENTS`] and
@@ -115,16 +133,27 @@ pub fn install(path: &Path, command: &str, deny_rules: &[String]) -> Result<Inst
     {
         let hooks = obj(&mut m, "hooks", path)?;
         for (event, with_matcher) in HOOK_EVENTS {
-            let list = hooks.entry(event.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+            let list = hooks
+                .entry(event.to_string())
+                .or_insert_with(|| Value::Array(Vec::new()));
             let Some(list) = list.as_array_mut() else {
-                return Err(format!("{}: `hooks.{event}` is not a list; nothing was changed", path.display()));
+                return Err(format!(
+                    "{}: `hooks.{event}` is not a list; nothing was changed",
+                    path.display()
+                ));
             };
-            let mut hook = json!({"type": "command", "command": command, "timeout": HOOK_TIMEOUT_S});
+            let mut hook =
+                json!({"type": "command", "command": command, "timeout": HOOK_TIMEOUT_S});
             let mut found = false;
             for entry in list.iter_mut() {
-                let Some(hs) = entry.get_mut("hooks").and_then(Value::as_array_mut) else { continue };
+                let Some(hs) = entry.get_mut("hooks").and_then(Value::as_array_mut) else {
+                    continue;
+                };
                 for h in hs.iter_mut() {
-                    if h.get("command").and_then(Value::as_str).is_some_and(is_palisade_command) {
+                    if h.get("command")
+                        .and_then(Value::as_str)
+                        .is_some_and(is_palisade_command)
+                    {
                         if !found && *h != hook {
                             *h = std::mem::take(&mut hook);
                             hooks_changed.push(event.to_string());
@@ -147,9 +176,14 @@ pub fn install(path: &Path, command: &str, deny_rules: &[String]) -> Result<Inst
     let mut deny_added = Vec::new();
     {
         let perms = obj(&mut m, "permissions", path)?;
-        let deny = perms.entry("deny".to_string()).or_insert_with(|| Value::Array(Vec::new()));
+        let deny = perms
+            .entry("deny".to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
         let Some(deny) = deny.as_array_mut() else {
-            return Err(format!("{}: `permissions.deny` is not a list; nothing was changed", path.display()));
+            return Err(format!(
+                "{}: `permissions.deny` is not a list; nothing was changed",
+                path.display()
+            ));
         };
         for r in deny_rules {
             if !deny.iter().any(|v| v.as_str() == Some(r)) {
@@ -159,7 +193,12 @@ pub fn install(path: &Path, command: &str, deny_rules: &[String]) -> Result<Inst
         }
     }
     let written = write_settings(path, &original, &m)?;
-    Ok(InstallReport { path: path.to_path_buf(), hooks_changed, deny_rules_changed: deny_added, written })
+    Ok(InstallReport {
+        path: path.to_path_buf(),
+        hooks_changed,
+        deny_rules_changed: deny_added,
+        written,
+    })
 }
 
 /// Removes Palisade's hook entries from the settings file at `path` (and,
@@ -172,7 +211,12 @@ pub fn uninstall(path: &Path, deny_rules: &[String], purge: bool) -> Result<Inst
     let original = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(InstallReport { path: path.to_path_buf(), hooks_changed: vec![], deny_rules_changed: vec![], written: false })
+            return Ok(InstallReport {
+                path: path.to_path_buf(),
+                hooks_changed: vec![],
+                deny_rules_changed: vec![],
+                written: false,
+            })
         }
         Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
     };
@@ -181,14 +225,24 @@ pub fn uninstall(path: &Path, deny_rules: &[String], purge: bool) -> Result<Inst
     if let Some(hooks) = m.get_mut("hooks").and_then(Value::as_object_mut) {
         let events: Vec<String> = hooks.keys().cloned().collect();
         for event in events {
-            let Some(list) = hooks.get_mut(&event).and_then(Value::as_array_mut) else { continue };
+            let Some(list) = hooks.get_mut(&event).and_then(Value::as_array_mut) else {
+                continue;
+            };
             let before = serde_json::to_string(list).unwrap_or_default();
             for entry in list.iter_mut() {
                 if let Some(hs) = entry.get_mut("hooks").and_then(Value::as_array_mut) {
-                    hs.retain(|h| !h.get("command").and_then(Value::as_str).is_some_and(is_palisade_command));
+                    hs.retain(|h| {
+                        !h.get("command")
+                            .and_then(Value::as_str)
+                            .is_some_and(is_palisade_command)
+                    });
                 }
             }
-            list.retain(|e| e.get("hooks").and_then(Value::as_array).is_none_or(|h| !h.is_empty()));
+            list.retain(|e| {
+                e.get("hooks")
+                    .and_then(Value::as_array)
+                    .is_none_or(|h| !h.is_empty())
+            });
             if serde_json::to_string(list).unwrap_or_default() != before {
                 hooks_changed.push(event.clone());
             }
@@ -202,9 +256,15 @@ pub fn uninstall(path: &Path, deny_rules: &[String], purge: bool) -> Result<Inst
     }
     let mut removed = Vec::new();
     if purge {
-        if let Some(deny) = m.get_mut("permissions").and_then(|p| p.get_mut("deny")).and_then(Value::as_array_mut) {
+        if let Some(deny) = m
+            .get_mut("permissions")
+            .and_then(|p| p.get_mut("deny"))
+            .and_then(Value::as_array_mut)
+        {
             deny.retain(|v| {
-                let ours = v.as_str().is_some_and(|s| deny_rules.iter().any(|r| r == s));
+                let ours = v
+                    .as_str()
+                    .is_some_and(|s| deny_rules.iter().any(|r| r == s));
                 if ours {
                     removed.push(v.as_str().unwrap_or_default().to_string());
                 }
@@ -213,7 +273,12 @@ pub fn uninstall(path: &Path, deny_rules: &[String], purge: bool) -> Result<Inst
         }
     }
     let written = write_settings(path, &original, &m)?;
-    Ok(InstallReport { path: path.to_path_buf(), hooks_changed, deny_rules_changed: removed, written })
+    Ok(InstallReport {
+        path: path.to_path_buf(),
+        hooks_changed,
+        deny_rules_changed: removed,
+        written,
+    })
 }
 
 #[cfg(test)]
@@ -244,7 +309,11 @@ mod tests {
         assert_eq!(v["model"], "opus");
         assert_eq!(v["env"]["A"], "1");
         let keys: Vec<&String> = v.as_object().expect("obj").keys().collect();
-        assert_eq!(keys, vec!["model", "env", "hooks", "permissions"], "key order kept");
+        assert_eq!(
+            keys,
+            vec!["model", "env", "hooks", "permissions"],
+            "key order kept"
+        );
         let pre = v["hooks"]["PreToolUse"].as_array().expect("list");
         assert_eq!(pre.len(), 2, "user's own hook kept, ours added");
         assert_eq!(pre[0]["hooks"][0]["command"], "my-linter");
@@ -255,16 +324,24 @@ mod tests {
         // A moved binary updates the entry in place.
         let r3 = install(&p, "/new/palisade hook claude-code", &rules).expect("reinstall");
         assert!(r3.written);
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
         assert_eq!(v["hooks"]["PreToolUse"].as_array().expect("list").len(), 2);
-        assert_eq!(v["hooks"]["PreToolUse"][1]["hooks"][0]["command"], "/new/palisade hook claude-code");
+        assert_eq!(
+            v["hooks"]["PreToolUse"][1]["hooks"][0]["command"],
+            "/new/palisade hook claude-code"
+        );
 
         // Uninstall removes ours only; deny rules stay unless purged.
         let u = uninstall(&p, &rules, false).expect("uninstall");
         assert!(u.written);
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
         assert_eq!(v["hooks"]["PreToolUse"].as_array().expect("list").len(), 1);
-        assert_eq!(v["hooks"]["PreToolUse"][0]["hooks"][0]["command"], "my-linter");
+        assert_eq!(
+            v["hooks"]["PreToolUse"][0]["hooks"][0]["command"],
+            "my-linter"
+        );
         assert!(v["hooks"].get("SessionStart").is_none());
         assert_eq!(v["permissions"]["deny"].as_array().expect("list").len(), 2);
         let u = uninstall(&p, &rules, true).expect("purge");
@@ -281,7 +358,9 @@ mod tests {
         assert!(e.contains("invalid JSON"), "{e}");
         assert_eq!(std::fs::read_to_string(&p).expect("read"), "{ not json");
         std::fs::write(&p, r#"{"hooks": []}"#).expect("write");
-        assert!(install(&p, CMD, &[]).unwrap_err().contains("`hooks` is not an object"));
+        assert!(install(&p, CMD, &[])
+            .unwrap_err()
+            .contains("`hooks` is not an object"));
     }
 
     #[test]
@@ -290,7 +369,8 @@ mod tests {
         let p = d.path().join("a/b/settings.json");
         let r = install(&p, CMD, &["Read(~/.ssh/id_*)".into()]).expect("install");
         assert!(r.written);
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("json");
         assert_eq!(v["permissions"]["deny"][0], "Read(~/.ssh/id_*)");
     }
 }

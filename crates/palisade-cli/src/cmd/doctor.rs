@@ -40,11 +40,17 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let mut wired_events: Vec<String> = Vec::new();
     for scope in [Scope::User, Scope::Project, Scope::Local] {
         let path = scope.settings_path(&h, &root);
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         let v: Value = match serde_json::from_str(&text) {
             Ok(v) => v,
             Err(e) => {
-                checks.push(Check { name: format!("{} parses", path.display()), ok: false, detail: e.to_string() });
+                checks.push(Check {
+                    name: format!("{} parses", path.display()),
+                    ok: false,
+                    detail: e.to_string(),
+                });
                 continue;
             }
         };
@@ -52,7 +58,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             checks.push(Check {
                 name: "hooks enabled".into(),
                 ok: false,
-                detail: format!("{} sets disableAllHooks: true, so Claude Code runs no hooks", path.display()),
+                detail: format!(
+                    "{} sets disableAllHooks: true, so Claude Code runs no hooks",
+                    path.display()
+                ),
             });
         }
         let mut events = Vec::new();
@@ -111,10 +120,17 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 p.rules.len(),
                 p.guards.len(),
                 p.warnings.len(),
-                p.warnings.iter().map(|w| format!("\n      {w}")).collect::<String>()
+                p.warnings
+                    .iter()
+                    .map(|w| format!("\n      {w}"))
+                    .collect::<String>()
             ),
         }),
-        Err(e) => checks.push(Check { name: "policy loads".into(), ok: false, detail: format!("{e} (the hook will deny every tool call until this is fixed)") }),
+        Err(e) => checks.push(Check {
+            name: "policy loads".into(),
+            ok: false,
+            detail: format!("{e} (the hook will deny every tool call until this is fixed)"),
+        }),
     }
     let mut tested: Vec<String> = hook_commands.clone();
     tested.dedup();
@@ -126,13 +142,31 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     let ok = checks.iter().all(|c| c.ok);
     if a.json {
-        let v: Vec<_> = checks.iter().map(|c| json!({"check": c.name, "ok": c.ok, "detail": c.detail})).collect();
-        println!("{}", serde_json::to_string_pretty(&json!({"ok": ok, "checks": v}))?);
+        let v: Vec<_> = checks
+            .iter()
+            .map(|c| json!({"check": c.name, "ok": c.ok, "detail": c.detail}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"ok": ok, "checks": v}))?
+        );
     } else {
         for c in &checks {
-            println!("[{}] {}: {}", if c.ok { " ok " } else { "FAIL" }, c.name, c.detail);
+            println!(
+                "[{}] {}: {}",
+                if c.ok { " ok " } else { "FAIL" },
+                c.name,
+                c.detail
+            );
         }
-        println!("{}", if ok { "Palisade is wired and working." } else { "Palisade is NOT fully working: see FAIL lines above." });
+        println!(
+            "{}",
+            if ok {
+                "Palisade is wired and working."
+            } else {
+                "Palisade is NOT fully working: see FAIL lines above."
+            }
+        );
     }
     Ok(if ok { exit::OK } else { exit::DENY })
 }
@@ -156,14 +190,26 @@ fn self_test(cmd: &str, cwd: &std::path::Path) -> Check {
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return Check { name, ok: false, detail: format!("cannot run: {e}") },
+        Err(e) => {
+            return Check {
+                name,
+                ok: false,
+                detail: format!("cannot run: {e}"),
+            }
+        }
     };
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(event.to_string().as_bytes());
     }
     let out = match child.wait_with_output() {
         Ok(o) => o,
-        Err(e) => return Check { name, ok: false, detail: format!("did not finish: {e}") },
+        Err(e) => {
+            return Check {
+                name,
+                ok: false,
+                detail: format!("did not finish: {e}"),
+            }
+        }
     };
     let elapsed = start.elapsed();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
@@ -173,7 +219,10 @@ fn self_test(cmd: &str, cwd: &std::path::Path) -> Check {
         name,
         ok,
         detail: if ok {
-            format!("denied `cat ~/.ssh/id_rsa` in {:.1} ms", elapsed.as_secs_f64() * 1000.0)
+            format!(
+                "denied `cat ~/.ssh/id_rsa` in {:.1} ms",
+                elapsed.as_secs_f64() * 1000.0
+            )
         } else {
             format!(
                 "expected a deny answer; exit {:?}, stdout {:?}, stderr {:?}",

@@ -48,8 +48,19 @@ pub struct Args {
 
 fn build_action(a: &Args, cwd: &std::path::Path) -> anyhow::Result<Action> {
     let tool = a.tool.as_deref().unwrap_or("Bash");
-    let abs = |p: &PathBuf| if p.is_absolute() { p.clone() } else { cwd.join(p) };
-    let need_path = || a.path.as_ref().map(abs).context(format!("--tool {tool} needs --path"));
+    let abs = |p: &PathBuf| {
+        if p.is_absolute() {
+            p.clone()
+        } else {
+            cwd.join(p)
+        }
+    };
+    let need_path = || {
+        a.path
+            .as_ref()
+            .map(abs)
+            .context(format!("--tool {tool} needs --path"))
+    };
     Ok(match tool {
         "Bash" => match &a.command {
             Some(c) => Action::Exec { command: c.clone() },
@@ -112,15 +123,30 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     })
 }
 
-fn print_human(action: &Action, d: &Decision, analysis: Option<&palisade_shell::Analysis>, policy: &Policy) {
+fn print_human(
+    action: &Action,
+    d: &Decision,
+    analysis: Option<&palisade_shell::Analysis>,
+    policy: &Policy,
+) {
     println!("action:  {}", action.summary());
     println!("verdict: {}", d.verdict.as_str().to_uppercase());
     println!("why:     {}", d.explanation());
     if !d.reasons.is_empty() {
         println!("\nmatching rules (strongest first):");
         for r in &d.reasons {
-            let src = r.source.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "-".into());
-            println!("  {:<5} {}  [{} layer, {}]", r.verdict.as_str(), r.rule_id, r.layer, src);
+            let src = r
+                .source
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".into());
+            println!(
+                "  {:<5} {}  [{} layer, {}]",
+                r.verdict.as_str(),
+                r.rule_id,
+                r.layer,
+                src
+            );
             println!("        {}", r.message);
             if let Some(m) = &r.matched {
                 println!("        matched: {m}");
@@ -128,7 +154,11 @@ fn print_human(action: &Action, d: &Decision, analysis: Option<&palisade_shell::
         }
     }
     if let Some(an) = analysis {
-        println!("\nshell analysis ({} simple command{}):", an.commands.len(), if an.commands.len() == 1 { "" } else { "s" });
+        println!(
+            "\nshell analysis ({} simple command{}):",
+            an.commands.len(),
+            if an.commands.len() == 1 { "" } else { "s" }
+        );
         for (i, c) in an.commands.iter().enumerate() {
             let mut flags = Vec::new();
             if c.dynamic {
@@ -140,7 +170,10 @@ fn print_human(action: &Action, d: &Decision, analysis: Option<&palisade_shell::
             flags.push(format!("{:?}", c.origin).to_lowercase());
             println!("  {}. {}   ({})", i + 1, c.raw, flags.join(", "));
             for e in palisade_shell::effects(c) {
-                println!("       effect: {}", serde_json::to_string(&e).unwrap_or_default());
+                println!(
+                    "       effect: {}",
+                    serde_json::to_string(&e).unwrap_or_default()
+                );
             }
         }
         if let Some(e) = &an.parse_error {
@@ -158,9 +191,18 @@ fn print_human(action: &Action, d: &Decision, analysis: Option<&palisade_shell::
         println!("  (none: built-in guard packs only)");
     }
     for f in &policy.files {
-        println!("  {:<13} {}  ({} rules)", f.layer.as_str(), f.path.display(), f.rules);
+        println!(
+            "  {:<13} {}  ({} rules)",
+            f.layer.as_str(),
+            f.path.display(),
+            f.rules
+        );
     }
-    println!("  built-in      {} guard rules enabled, {} disabled", policy.guards.len(), policy.disabled_guards.len());
+    println!(
+        "  built-in      {} guard rules enabled, {} disabled",
+        policy.guards.len(),
+        policy.disabled_guards.len()
+    );
     for w in &policy.warnings {
         println!("warning: {w}");
     }

@@ -1,7 +1,9 @@
 //! `palisade hook <agent>`: the hook entry point.
 
 use crate::env::{setup, PolicyFlags};
-use palisade_agents::claude_code::{answer, failure_answer, parse_event, Answer, Event, MAX_INPUT_BYTES};
+use palisade_agents::claude_code::{
+    answer, failure_answer, parse_event, Answer, Event, MAX_INPUT_BYTES,
+};
 use palisade_core::Action;
 use palisade_policy::{FailMode, Policy};
 use std::io::{Read, Write};
@@ -90,7 +92,9 @@ fn decide_with_deadline(event: Event, flags: PolicyFlags) -> Answer {
             &format!("the decision took longer than {} s", DEADLINE.as_secs()),
             false,
         ),
-        Err(mpsc::RecvTimeoutError::Disconnected) => failure_answer(Some(&event), "internal error (panic)", false),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            failure_answer(Some(&event), "internal error (panic)", false)
+        }
     }
 }
 
@@ -101,8 +105,12 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
         panic!("PALISADE_TEST_PANIC is set");
     }
     let action = match event {
-        Event::PreToolUse { action, .. } | Event::PermissionRequest { action, .. } => action.clone(),
-        Event::UserPromptSubmit { prompt, .. } => Ok(Action::Prompt { text: prompt.clone() }),
+        Event::PreToolUse { action, .. } | Event::PermissionRequest { action, .. } => {
+            action.clone()
+        }
+        Event::UserPromptSubmit { prompt, .. } => Ok(Action::Prompt {
+            text: prompt.clone(),
+        }),
         _ => return answer(event, &palisade_core::Decision::pass()),
     };
     let common = event.common();
@@ -115,10 +123,20 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
     );
     let policy = match Policy::load(&opts) {
         Ok(p) => p,
-        Err(e) => return failure_answer(Some(event), &format!("the policy could not be loaded: {e}"), false),
+        Err(e) => {
+            return failure_answer(
+                Some(event),
+                &format!("the policy could not be loaded: {e}"),
+                false,
+            )
+        }
     };
     match action {
         Ok(a) => answer(event, &policy.evaluate(&a, &ctx)),
-        Err(e) => failure_answer(Some(event), &e.to_string(), policy.fail_mode == FailMode::Open),
+        Err(e) => failure_answer(
+            Some(event),
+            &e.to_string(),
+            policy.fail_mode == FailMode::Open,
+        ),
     }
 }

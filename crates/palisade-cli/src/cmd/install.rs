@@ -110,7 +110,10 @@ pub fn default_command() -> anyhow::Result<String> {
     let exe = std::env::current_exe().context("cannot find this executable's path")?;
     let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
     let s = exe.to_string_lossy().into_owned();
-    let quoted = if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c)) {
+    let quoted = if s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+    {
         s
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
@@ -144,7 +147,11 @@ pub fn run_install(a: InstallArgs) -> anyhow::Result<u8> {
         Some(c) => c,
         None => default_command()?,
     };
-    let rules = if a.no_deny_rules { Vec::new() } else { deny_rules()? };
+    let rules = if a.no_deny_rules {
+        Vec::new()
+    } else {
+        deny_rules()?
+    };
     let r = claude_code::install(&path, &command, &rules).map_err(anyhow::Error::msg)?;
     print_report(&r, a.json, "Palisade hook installed")?;
     if !a.json {

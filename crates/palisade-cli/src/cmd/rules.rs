@@ -26,7 +26,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         for r in &rules {
             println!("{:<40} {:<5} {}", r.id, r.verdict.as_str(), r.description);
         }
-        println!("\n{} rules. `palisade rules --json` gives sources and references.", rules.len());
+        println!(
+            "\n{} rules. `palisade rules --json` gives sources and references.",
+            rules.len()
+        );
     }
     Ok(0)
 }
