@@ -23,7 +23,14 @@ use std::process::ExitCode;
 /// Exit codes: 0 ok / allow / pass, 1 deny, 2 usage or configuration error,
 /// 3 ask. `palisade hook` follows the agent's protocol instead.
 #[derive(Parser)]
-#[command(name = "palisade", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "palisade",
+    version,
+    about,
+    long_about,
+    verbatim_doc_comment,
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 ///
 /// Exit status: 0 when the hook is wired and working, 1 otherwise.
 #[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Print JSON instead of text.
     #[arg(long)]

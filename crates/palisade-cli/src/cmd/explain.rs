@@ -23,6 +23,7 @@ use std::path::PathBuf;
 ///
 /// Exit status: 0 allow or pass, 1 deny, 3 ask, 2 error.
 #[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The shell command to check (the Bash tool). Omit with --tool.
     command: Option<String>,

@@ -25,6 +25,7 @@ const DEADLINE: Duration = Duration::from_secs(10);
 /// internal error or a panic all deny (exit 2 when the event itself cannot
 /// be read), with the reason on stderr.
 #[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The agent whose protocol to speak.
     #[arg(value_enum)]

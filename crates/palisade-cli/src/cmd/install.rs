@@ -19,6 +19,7 @@ use palisade_policy::built_in_guards;
 ///   palisade install claude-code --project    # .claude/settings.json (shared with the team)
 ///   palisade install claude-code --local      # .claude/settings.local.json (this checkout)
 #[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct InstallArgs {
     #[arg(value_enum)]
     agent: Agent,
@@ -40,6 +41,7 @@ pub struct InstallArgs {
 /// The credential `permissions.deny` rules that install added stay (they
 /// protect credentials without Palisade); `--purge` removes them too.
 #[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct UninstallArgs {
     #[arg(value_enum)]
     agent: Agent,
