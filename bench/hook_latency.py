@@ -248,6 +248,18 @@ def verdict_of(cp: subprocess.CompletedProcess) -> str:
     return d
 
 
+def git_rev() -> str:
+    """` (git <sha>[+dirty], binary built <mtime>)` for the working tree the binary came from."""
+    try:
+        sha = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "--", "crates", "rules"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return f" (git {sha}{'+dirty' if dirty else ''})" if sha else ""
+    except Exception:  # noqa: BLE001
+        return ""
+
+
 def version_of(argv: list[str], env: dict) -> str:
     try:
         cp = subprocess.run(argv, capture_output=True, env=env, timeout=10)
@@ -287,7 +299,7 @@ def build_hooks(args, tmp: Path) -> tuple[list[Hook], dict[str, str]]:
         entry = {"matcher": "*", "hooks": [{"type": "command", "command": " ".join(argv), "timeout": 30}]}
         home = make_home(tmp, re.sub(r"\W+", "-", name), entry)
         h = Hook(name, argv, "*", home, proj, "", note, "palisade")
-        h.version = version_of([str(binary), "--version"], h.env)
+        h.version = version_of([str(binary), "--version"], h.env) + git_rev()
         hooks.append(h)
 
     peers_dir = Path(args.peers_dir).resolve()

@@ -2,6 +2,8 @@
 //! it never panics, and a PreToolUse event always parses to either an
 //! action or a reason to deny.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use palisade_agents::claude_code::{parse_event, Event};
 use proptest::prelude::*;
 use serde_json::json;

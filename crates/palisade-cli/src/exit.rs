@@ -24,3 +24,18 @@ pub fn report(r: anyhow::Result<u8>) -> ExitCode {
         }
     }
 }
+
+/// Prints `s` and a newline to stdout; a closed pipe (`palisade explain … | head`)
+/// is not an error.
+pub fn print(s: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{s}").and_then(|_| out.flush());
+}
+
+/// `println!` that tolerates a closed stdout pipe.
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::exit::print(&format!($($t)*))
+    };
+}

@@ -3,9 +3,10 @@
 //! This crate is the command line only: it parses arguments, calls the
 //! library crates, and renders their results.
 
+#[macro_use]
+mod exit;
 mod cmd;
 mod env;
-mod exit;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

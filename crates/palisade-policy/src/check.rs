@@ -140,11 +140,7 @@ fn rm_outside(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String
         let Some(p) = static_path(raw, dynamic) else {
             continue;
         };
-        let path = resolve_lexical(
-            p.trim_end_matches(|c| c == '*' || c == '?'),
-            cx.cwd,
-            cx.home,
-        );
+        let path = resolve_lexical(p.trim_end_matches(['*', '?']), cx.cwd, cx.home);
         let root_or_home = path == Path::new("/") || path == cx.home;
         let ancestor_of_project =
             cx.project_root.starts_with(&path) && !(is_find && path == cx.project_root);

@@ -306,6 +306,9 @@ impl Policy {
             allows: Vec::new(),
             notes: Vec::new(),
             seen: HashSet::new(),
+            skips_hidden: false,
+            names_only: false,
+            cwd: ctx.cwd.clone(),
         };
         let allowed = ev.action(action);
         ev.finish(allowed)
@@ -319,6 +322,13 @@ struct Eval<'a> {
     allows: Vec<Reason>,
     notes: Vec<String>,
     seen: HashSet<(String, Option<String>)>,
+    /// The simple command being checked walks trees without hidden files.
+    skips_hidden: bool,
+    /// The simple command being checked walks trees for names, not contents.
+    names_only: bool,
+    /// The shell's working directory as `cd` commands earlier in the same
+    /// command line leave it (starts at the agent's cwd).
+    cwd: PathBuf,
 }
 
 impl Eval<'_> {
@@ -357,7 +367,7 @@ impl Eval<'_> {
         }
         let mut d = Decision::from_reasons(self.reasons);
         // `palisade install` mirrors guard rules into Claude Code's
-        // permissions.deny (e.g. `Read(~/.ssh/id_*)`); when both match, the
+        // permissions.deny (e.g. `Read(~/.ssh/id_rsa)`); when both match, the
         // guard rule it mirrors is the better explanation, so it goes first.
         let mirrored = |r: &Reason| {
             r.layer != Layer::BuiltIn
@@ -365,7 +375,7 @@ impl Eval<'_> {
                     .p
                     .guards
                     .iter()
-                    .any(|g| g.claude_deny.iter().any(|c| *c == r.rule_id))
+                    .any(|g| g.claude_deny.contains(&r.rule_id))
         };
         let top = d.verdict;
         let (mut first, rest): (Vec<Reason>, Vec<Reason>) = d
@@ -477,7 +487,7 @@ impl Eval<'_> {
         recursive: bool,
         tool: Option<&str>,
     ) -> bool {
-        let lexical = resolve_lexical(raw, &self.ctx.cwd, &self.ctx.home);
+        let lexical = resolve_lexical(raw, &self.cwd, &self.ctx.home);
         let mut paths = candidates(&lexical);
         if glob {
             if let Ok(iter) = glob::glob(&lexical.to_string_lossy()) {
@@ -516,11 +526,17 @@ impl Eval<'_> {
                 }
             }
         }
-        if recursive && op == FileOp::Read {
+        if recursive && op == FileOp::Read && !self.names_only {
             for p in &paths {
                 let dir = format!("{}/", p.to_string_lossy().trim_end_matches('/'));
                 for (k, prefix) in index.prefixes.iter().enumerate() {
                     if !prefix.starts_with(&dir) {
+                        continue;
+                    }
+                    // rg, ag and fd skip hidden files unless told otherwise.
+                    if self.skips_hidden
+                        && prefix[dir.len()..].split('/').any(|c| c.starts_with('.'))
+                    {
                         continue;
                     }
                     match index.owners[k] {
@@ -568,11 +584,10 @@ impl Eval<'_> {
             let Matcher::Path { tool: pt, .. } = &r.matcher else {
                 continue;
             };
-            let applies = match (pt, op) {
-                (PathTool::Read, FileOp::Read) => true,
-                (PathTool::Edit, FileOp::Write | FileOp::Delete) => true,
-                _ => false,
-            };
+            let applies = matches!(
+                (pt, op),
+                (PathTool::Read, FileOp::Read) | (PathTool::Edit, FileOp::Write | FileOp::Delete)
+            );
             if !applies {
                 continue;
             }
@@ -625,6 +640,31 @@ impl Eval<'_> {
         let mut all_allowed = analysis.parse_error.is_none() && !analysis.commands.is_empty();
         for (i, c) in analysis.commands.iter().enumerate() {
             all_allowed &= self.simple_command(c);
+            self.skips_hidden = skips_hidden_files(c);
+            // find, fd, tree, du and ls -R list names and sizes; they do not
+            // read contents (find -exec commands are checked on their own).
+            self.names_only = matches!(
+                c.program(),
+                Some("find" | "fd" | "fdfind" | "tree" | "du" | "ls")
+            );
+            // Arguments that name a file but that Palisade's program knowledge
+            // does not account for (an unknown program such as `sqlite3 FILE`,
+            // or `cd ~/.ssh`) are treated as reads, so a protected file cannot
+            // be reached through a tool Palisade has no entry for.
+            for w in c.args() {
+                let Some(path) = mentioned_path(&w.value) else {
+                    continue;
+                };
+                let covered = effs[i].iter().any(|e| match e {
+                    Effect::Read { path: p, .. }
+                    | Effect::Write { path: p, .. }
+                    | Effect::Delete { path: p, .. } => p == path,
+                    Effect::Network { .. } => false,
+                });
+                if !covered {
+                    self.path_effect(FileOp::Read, path, w.dynamic, w.glob, false, None);
+                }
+            }
             for e in &effs[i] {
                 match e {
                     Effect::Read {
@@ -669,8 +709,28 @@ impl Eval<'_> {
                 }
             }
             self.guard_commands(&analysis, &effs, i);
+            self.follow_cd(c);
         }
         all_allowed
+    }
+
+    /// Applies a static `cd DIR` / `pushd DIR` to the working directory used
+    /// for the commands after it (`cd ~/.ssh && cat id_rsa` reads
+    /// `~/.ssh/id_rsa`; `cd .. && rm -rf proj` deletes the project).
+    /// A dynamic or `-` target leaves it unchanged.
+    fn follow_cd(&mut self, c: &SimpleCommand) {
+        if !matches!(c.program(), Some("cd" | "pushd")) {
+            return;
+        }
+        let target = c
+            .args()
+            .iter()
+            .find(|w| !w.value.starts_with('-') || w.value == "-");
+        match target {
+            None => self.cwd = self.ctx.home.clone(),
+            Some(w) if w.dynamic || w.value == "-" => {}
+            Some(w) => self.cwd = resolve_lexical(&w.value, &self.cwd, &self.ctx.home),
+        }
     }
 
     fn network(&mut self, target: &str) {
@@ -755,11 +815,12 @@ impl Eval<'_> {
 
     fn guard_commands(&mut self, analysis: &Analysis, effs: &[Vec<Effect>], i: usize) {
         let c = &analysis.commands[i];
+        let cwd = self.cwd.clone();
         let cx = CheckCtx {
             analysis,
             effects: effs,
             home: &self.ctx.home,
-            cwd: &self.ctx.cwd,
+            cwd: &cwd,
             project_root: &self.ctx.project_root,
             work_dirs: &self.p.work_dirs,
             protected: &self.p.protected_branches,
@@ -776,10 +837,7 @@ impl Eval<'_> {
                     || g.programs
                         .iter()
                         .any(|p| p == prog || c.wrappers.iter().any(|w| w == p));
-                let exempt = c
-                    .args()
-                    .iter()
-                    .any(|a| g.unless_args.iter().any(|u| *u == a.value));
+                let exempt = c.args().iter().any(|a| g.unless_args.contains(&a.value));
                 if prog_ok && !exempt {
                     let re_ok = g.command_regex.is_empty()
                         || g.regexes().iter().any(|re| re.is_match(&text));
@@ -805,6 +863,39 @@ fn relaxes(fs: &layer::FileSettings) -> bool {
         || fs.protected_branches.is_some()
         || fs.fail_mode.is_some()
         || fs.default_mode.is_some()
+}
+
+/// True for searchers that skip hidden files and directories by default
+/// (ripgrep, the silver searcher, fd) when not told to include them.
+fn skips_hidden_files(c: &SimpleCommand) -> bool {
+    matches!(c.program(), Some("rg" | "ag" | "fd" | "fdfind"))
+        && !c.args().iter().any(|w| {
+            let a = w.value.as_str();
+            a == "--hidden"
+                || a == "--unrestricted"
+                || a == "-."
+                || (a.starts_with("-u") && a[1..].chars().all(|ch| ch == 'u'))
+        })
+}
+
+/// The path an argument names, if it looks like one: not an option, and
+/// starting with `/`, `~/`, `./`, `../`, `$HOME/` or containing a `/`;
+/// for `--opt=PATH`, the part after `=`.
+fn mentioned_path(arg: &str) -> Option<&str> {
+    let v = match arg.split_once('=') {
+        Some((k, v)) if k.starts_with('-') => v,
+        _ if arg.starts_with('-') => return None,
+        _ => arg,
+    };
+    let looks = v.starts_with('/')
+        || v.starts_with("~/")
+        || v == "~"
+        || v.starts_with("./")
+        || v.starts_with("../")
+        || v.starts_with("$HOME")
+        || v.starts_with("${HOME}")
+        || (v.contains('/') && !v.contains("://") && !v.contains(char::is_whitespace));
+    looks.then_some(v)
 }
 
 fn has_glob(p: &str) -> bool {

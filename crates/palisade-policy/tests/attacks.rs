@@ -2,6 +2,8 @@
 //! asserted stopped; and the Claude Code rule semantics the engine must
 //! keep (layers, deny > ask > allow, locks, tools).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use palisade_core::{Action, Context, Layer, Verdict};
 use palisade_policy::{LoadOptions, Policy};
 use pretty_assertions::assert_eq;
@@ -199,6 +201,77 @@ fn claude_read_deny_covers_shell_variants_that_leak_in_claude_code() {
         "the user's own rule is named"
     );
     assert_eq!(e.bash("cat README.md").0, Verdict::Pass);
+}
+
+#[test]
+fn everyday_development_is_not_interrupted() {
+    // Built-in packs plus the deny rules `palisade install` writes; the
+    // project has a .env. None of this ordinary work may be denied or asked.
+    let e = Env::new();
+    e.project_settings(r#"{"permissions":{"deny":["Read(./.env)","Read(./.env.*)","Edit(./.env)","Read(~/.ssh/id_rsa)"]}}"#);
+    std::fs::write(e.proj.join(".git/HEAD"), "ref: refs/heads/feature/x\n").expect("w");
+    for cmd in [
+        "cargo build --release",
+        "cargo test --workspace",
+        "cargo clippy --all-targets -- -D warnings",
+        "npm install",
+        "npm run build && npm test",
+        "pnpm add -D vitest",
+        "pip install -r requirements.txt",
+        "python3 -m pytest -q",
+        "make -j2",
+        "go test ./...",
+        "git status",
+        "git diff HEAD~1 -- src",
+        "git log --oneline -5",
+        "git add -A && git commit -m 'wip'",
+        "git push origin feature/x",
+        "git push",
+        "git checkout -b fix/y",
+        "git stash && git pull --rebase && git stash pop",
+        "ls -la src",
+        "cat src/main.rs",
+        "head -50 README.md",
+        "sed -n 1,20p Cargo.toml",
+        "wc -l src/*.rs",
+        "rg TODO",
+        "rg -n 'fn main' src",
+        "grep -rn TODO src",
+        "find . -name '*.rs' -not -path './target/*'",
+        "rm -rf target node_modules dist",
+        "rm -f out.txt",
+        "mkdir -p build && cd build && cmake ..",
+        "echo hello > out.txt",
+        "cargo test 2>&1 | tee test.log",
+        "chmod +x scripts/build.sh && ./scripts/build.sh",
+        "curl -s https://api.github.com/repos/o/r",
+        "wget -q https://x.test/a.tar.gz && tar xzf a.tar.gz",
+        "docker ps",
+        "kubectl get pods",
+        "jq .name package.json",
+        "cat ~/.ssh/id_rsa.pub",
+        "ssh-keygen -l -f ~/.ssh/id_rsa.pub",
+        "export PATH=$PATH:/opt/bin",
+        "printenv HOME",
+        "env FOO=1 cargo run",
+        "python3 -c 'print(1)'",
+    ] {
+        let (v, rules) = e.bash(cmd);
+        assert!(
+            v == Verdict::Pass || v == Verdict::Allow,
+            "`{cmd}` was {v:?} by {rules:?}"
+        );
+    }
+    // ...while the same shapes aimed at secrets are stopped.
+    denied_by(e.bash("grep -r API_KEY ."), "Read(./.env)");
+    denied_by(e.bash("rg --hidden API_KEY"), "Read(./.env)");
+    denied_by(
+        e.bash("sqlite3 ~/.config/google-chrome/Default/Cookies .dump"),
+        "cred.keychains-and-browsers",
+    );
+    denied_by(e.bash("cd ~/.ssh && cat id_rsa"), "cred.ssh-private-key");
+    denied_by(e.bash("cd .. && rm -rf proj"), "destructive.rm-recursive");
+    assert_eq!(e.bash("cd /tmp && rm -rf build-1").0, Verdict::Pass);
 }
 
 #[test]

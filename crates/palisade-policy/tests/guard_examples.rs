@@ -2,6 +2,8 @@
 //! its `negative_examples` must not be, when run through the whole engine
 //! (shell analysis, path resolution, checks). Ids must be unique.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use palisade_core::{Action, Context};
 use palisade_policy::{built_in_guards, LoadOptions, Policy};
 use std::collections::HashSet;

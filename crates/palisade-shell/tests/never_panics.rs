@@ -1,5 +1,7 @@
 //! Properties of `analyze` and `effects` on arbitrary input.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use palisade_shell::{analyze, effects};
 use proptest::prelude::*;
 

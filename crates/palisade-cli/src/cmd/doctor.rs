@@ -147,20 +147,20 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             .iter()
             .map(|c| json!({"check": c.name, "ok": c.ok, "detail": c.detail}))
             .collect();
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&json!({"ok": ok, "checks": v}))?
         );
     } else {
         for c in &checks {
-            println!(
+            out!(
                 "[{}] {}: {}",
                 if c.ok { " ok " } else { "FAIL" },
                 c.name,
                 c.detail
             );
         }
-        println!(
+        out!(
             "{}",
             if ok {
                 "Palisade is wired and working."

@@ -7,6 +7,7 @@ use anyhow::{bail, Context as _};
 use palisade_core::{Action, Decision, Verdict};
 use palisade_policy::Policy;
 use serde_json::json;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// Show what Palisade decides for an action, and why: the verdict, every
@@ -113,7 +114,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             "files": policy.files,
             "warnings": policy.warnings,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        crate::exit::print(&serde_json::to_string_pretty(&out)?);
     } else {
         print_human(&action, &decision, analysis.as_ref(), &policy);
     }
@@ -130,32 +131,35 @@ fn print_human(
     analysis: Option<&palisade_shell::Analysis>,
     policy: &Policy,
 ) {
-    println!("action:  {}", action.summary());
-    println!("verdict: {}", d.verdict.as_str().to_uppercase());
-    println!("why:     {}", d.explanation());
+    let mut o = String::new();
+    let _ = writeln!(o, "action:  {}", action.summary());
+    let _ = writeln!(o, "verdict: {}", d.verdict.as_str().to_uppercase());
+    let _ = writeln!(o, "why:     {}", d.explanation());
     if !d.reasons.is_empty() {
-        println!("\nmatching rules (strongest first):");
+        let _ = writeln!(o, "\nmatching rules (strongest first):");
         for r in &d.reasons {
             let src = r
                 .source
                 .as_ref()
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "-".into());
-            println!(
+            let _ = writeln!(
+                o,
                 "  {:<5} {}  [{} layer, {}]",
                 r.verdict.as_str(),
                 r.rule_id,
                 r.layer,
                 src
             );
-            println!("        {}", r.message);
+            let _ = writeln!(o, "        {}", r.message);
             if let Some(m) = &r.matched {
-                println!("        matched: {m}");
+                let _ = writeln!(o, "        matched: {m}");
             }
         }
     }
     if let Some(an) = analysis {
-        println!(
+        let _ = writeln!(
+            o,
             "\nshell analysis ({} simple command{}):",
             an.commands.len(),
             if an.commands.len() == 1 { "" } else { "s" }
@@ -169,42 +173,46 @@ fn print_human(
                 flags.push(format!("wrappers: {}", c.wrappers.join(" ")));
             }
             flags.push(format!("{:?}", c.origin).to_lowercase());
-            println!("  {}. {}   ({})", i + 1, c.raw, flags.join(", "));
+            let _ = writeln!(o, "  {}. {}   ({})", i + 1, c.raw, flags.join(", "));
             for e in palisade_shell::effects(c) {
-                println!(
+                let _ = writeln!(
+                    o,
                     "       effect: {}",
                     serde_json::to_string(&e).unwrap_or_default()
                 );
             }
         }
         if let Some(e) = &an.parse_error {
-            println!("  parse error: {e}");
+            let _ = writeln!(o, "  parse error: {e}");
         }
     }
     if !d.notes.is_empty() {
-        println!("\nnotes:");
+        let _ = writeln!(o, "\nnotes:");
         for n in &d.notes {
-            println!("  - {n}");
+            let _ = writeln!(o, "  - {n}");
         }
     }
-    println!("\npolicy files read (highest layer first):");
+    let _ = writeln!(o, "\npolicy files read (highest layer first):");
     if policy.files.is_empty() {
-        println!("  (none: built-in guard packs only)");
+        let _ = writeln!(o, "  (none: built-in guard packs only)");
     }
     for f in &policy.files {
-        println!(
+        let _ = writeln!(
+            o,
             "  {:<13} {}  ({} rules)",
             f.layer.as_str(),
             f.path.display(),
             f.rules
         );
     }
-    println!(
+    let _ = writeln!(
+        o,
         "  built-in      {} guard rules enabled, {} disabled",
         policy.guards.len(),
         policy.disabled_guards.len()
     );
     for w in &policy.warnings {
-        println!("warning: {w}");
+        let _ = writeln!(o, "warning: {w}");
     }
+    crate::exit::print(o.trim_end_matches('\n'));
 }

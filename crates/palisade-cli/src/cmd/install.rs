@@ -125,19 +125,19 @@ pub fn default_command() -> anyhow::Result<String> {
 
 fn print_report(r: &InstallReport, json: bool, verb: &str) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(r)?);
+        crate::exit::print(&serde_json::to_string_pretty(r)?);
         return Ok(());
     }
     if !r.written {
-        println!("{}: already up to date, nothing changed", r.path.display());
+        out!("{}: already up to date, nothing changed", r.path.display());
         return Ok(());
     }
-    println!("{}: {verb}", r.path.display());
+    out!("{}: {verb}", r.path.display());
     if !r.hooks_changed.is_empty() {
-        println!("  hooks: {}", r.hooks_changed.join(", "));
+        out!("  hooks: {}", r.hooks_changed.join(", "));
     }
     if !r.deny_rules_changed.is_empty() {
-        println!("  permissions.deny: {}", r.deny_rules_changed.join(", "));
+        out!("  permissions.deny: {}", r.deny_rules_changed.join(", "));
     }
     Ok(())
 }
@@ -157,7 +157,7 @@ pub fn run_install(a: InstallArgs) -> anyhow::Result<u8> {
     let r = claude_code::install(&path, &command, &rules).map_err(anyhow::Error::msg)?;
     print_report(&r, a.json, "Palisade hook installed")?;
     if !a.json {
-        println!("Check it with: palisade doctor");
+        out!("Check it with: palisade doctor");
     }
     Ok(0)
 }

@@ -21,12 +21,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             .map(|r| json!({"id": r.id, "pack": r.pack, "verdict": r.verdict, "description": r.description,
                             "message": r.message, "source": r.source.to_string(), "references": r.references}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::exit::print(&serde_json::to_string_pretty(&v)?);
     } else {
         for r in &rules {
-            println!("{:<40} {:<5} {}", r.id, r.verdict.as_str(), r.description);
+            out!("{:<40} {:<5} {}", r.id, r.verdict.as_str(), r.description);
         }
-        println!(
+        out!(
             "\n{} rules. `palisade rules --json` gives sources and references.",
             rules.len()
         );
