@@ -4,6 +4,7 @@
 use crate::model::{Analysis, Origin, PipelinePos, Redirect, RedirectOp, SimpleCommand, Word};
 use crate::unwrap::{self, Draft};
 use crate::word::{self, find_subs, text};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 use tree_sitter::{Node, Parser, Tree};
@@ -40,8 +41,36 @@ fn run_parser(p: &mut Parser, text: &str, deadline: Instant) -> Option<Tree> {
     tree
 }
 
+/// Replaces every non-ASCII byte by an ASCII letter, keeping byte offsets.
+///
+/// tree-sitter-bash's external scanner calls C `isdigit()` on the lookahead
+/// code point, which is undefined behaviour past 255 and segfaults for
+/// some inputs (`{` followed by U+E015A). The scanner therefore only ever
+/// sees ASCII; nodes are read back from the original text at the same byte
+/// offsets. Non-ASCII characters are word characters to bash, as letters
+/// are, and equal characters map to equal letters (heredoc delimiters still
+/// match).
+fn ascii_only(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    const LETTERS: &[u8; 52] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let bytes: Vec<u8> = text
+        .bytes()
+        .map(|b| {
+            if b.is_ascii() {
+                b
+            } else {
+                LETTERS[usize::from(b) % LETTERS.len()]
+            }
+        })
+        .collect();
+    Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Parses `text` with this thread's parser (or a fresh one if it is busy).
 fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
+    let text = &*ascii_only(text);
     PARSER.with(|cell| match cell.try_borrow_mut() {
         Ok(mut slot) => {
             if slot.is_none() {
@@ -840,6 +869,8 @@ mod tests {
             "a;".repeat(12_000),
             // tree-sitter-bash does not know `<>`: fails closed.
             "cat <>j".into(),
+            // Regression: segfaulted tree-sitter-bash's scanner (C isdigit on U+E015A).
+            "{\u{E015A}".into(),
             "echo hi; ".repeat(100_000),
         ];
         for input in &cases {
@@ -852,6 +883,10 @@ mod tests {
             .iter()
             .any(|c| c.text() == "echo"));
         assert!(analyze("a;".repeat(12_000).as_str()).commands.len() <= super::MAX_COMMANDS);
+        let uni = analyze("cat ~/d\u{e9}j\u{e0}/\u{1F600} <<\u{c9}OF\nbody\n\u{c9}OF");
+        assert_eq!(uni.parse_error, None);
+        assert_eq!(uni.commands[0].text(), "cat ~/d\u{e9}j\u{e0}/\u{1F600}");
+        assert_eq!(uni.commands[0].redirects[0].body.as_deref(), Some("body\n"));
         let big = analyze(&"x".repeat(1 << 20));
         assert_eq!((big.parse_error, big.commands.len()), (None, 1));
         // 16 levels of `bash -c` are fine, 17 are not.
