@@ -6,6 +6,7 @@
 #[macro_use]
 mod exit;
 mod cmd;
+mod crash;
 mod env;
 
 use clap::{Parser, Subcommand};

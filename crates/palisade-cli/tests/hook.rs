@@ -301,6 +301,36 @@ fn panic_is_caught_and_denies() {
 }
 
 #[test]
+fn crash_in_native_code_still_denies() {
+    // A segfault (e.g. in the C scanner of the shell grammar) must not let
+    // the tool run: the prepared deny answer is printed from the signal handler.
+    let e = env();
+    let (out, _) = run_hook(
+        &e,
+        &pre_tool_use(&e, "Bash", json!({"command": "ls"})),
+        &[("PALISADE_TEST_CRASH", "1")],
+    );
+    assert_denied(&out, "Palisade crashed while checking it");
+}
+
+#[test]
+fn input_that_crashed_the_shell_grammar_is_answered() {
+    // "{" followed by a code point above U+00FF crashed tree-sitter-bash's scanner.
+    let e = env();
+    let (out, _) = run_hook(
+        &e,
+        &pre_tool_use(
+            &e,
+            "Bash",
+            json!({"command": "{\u{E015A} ; cat ~/.ssh/id_rsa"}),
+        ),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_denied(&out, "cred.ssh-private-key");
+}
+
+#[test]
 fn other_events_pass() {
     let e = env();
     for ev in [

@@ -54,7 +54,16 @@ pub fn run(args: Args) -> ExitCode {
         Err(e) => failure_answer(None, &format!("cannot read stdin: {e}"), false),
         Ok(_) => match parse_event(&input) {
             Err(e) => failure_answer(None, &e.to_string(), false),
-            Ok(event) => decide_with_deadline(event, args.policy),
+            Ok(event) => {
+                let crashed =
+                    failure_answer(Some(&event), "Palisade crashed while checking it", false);
+                crate::crash::prepare(
+                    crashed.stdout.as_deref(),
+                    crashed.stderr.as_deref(),
+                    crashed.exit_code,
+                );
+                decide_with_deadline(event, args.policy)
+            }
         },
     };
     emit(&answer)
@@ -100,10 +109,13 @@ fn decide_with_deadline(event: Event, flags: PolicyFlags) -> Answer {
 }
 
 fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
-    // Lets the test suite prove that a panic still produces a deny answer.
+    // Let the test suite prove that a panic or a crash still produces a deny answer.
     // It can only make the hook stricter, so it is safe to leave in release builds.
     if std::env::var_os("PALISADE_TEST_PANIC").is_some() {
         panic!("PALISADE_TEST_PANIC is set");
+    }
+    if std::env::var_os("PALISADE_TEST_CRASH").is_some() {
+        crate::crash::raise(libc::SIGSEGV);
     }
     let action = match event {
         Event::PreToolUse { action, .. } | Event::PermissionRequest { action, .. } => {
