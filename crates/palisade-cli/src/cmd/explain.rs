@@ -112,6 +112,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             "parse_error": analysis.as_ref().and_then(|an| an.parse_error.clone()),
             "context": {"cwd": ctx.cwd, "project_root": ctx.project_root, "home": ctx.home},
             "files": policy.files,
+            "default_mode": policy.default_mode.as_ref().map(|(m, l)| json!({"mode": m, "layer": l})),
+            "work_dirs": policy.work_dirs,
             "warnings": policy.warnings,
         });
         crate::exit::print(&serde_json::to_string_pretty(&out)?);
@@ -211,6 +213,20 @@ fn print_human(
         policy.guards.len(),
         policy.disabled_guards.len()
     );
+    if let Some((m, l)) = &policy.default_mode {
+        let _ = writeln!(
+            o,
+            "  permission mode: {m} (defaultMode, {l} layer); Palisade's deny and ask hold in every mode"
+        );
+    }
+    if policy.work_dirs.len() > 1 {
+        let dirs: Vec<String> = policy
+            .work_dirs
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect();
+        let _ = writeln!(o, "  working directories: {}", dirs.join(", "));
+    }
     for w in &policy.warnings {
         let _ = writeln!(o, "warning: {w}");
     }
