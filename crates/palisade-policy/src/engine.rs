@@ -4,9 +4,8 @@ use crate::check::{self, CheckCtx, DEFAULT_PROTECTED_BRANCHES};
 use crate::error::PolicyError;
 use crate::guard::{self, FileOp, GuardRule};
 use crate::layer::{self, FailMode, LoadOptions, LoadedFile, RuleKind};
-use crate::path::{candidates, compile_glob, resolve_lexical, Anchors};
+use crate::path::{candidates, compile_glob, resolve_lexical, Anchors, PathGlob};
 use crate::rule::{self, domain_matches, host_of, Matcher, PathTool, PermissionRule};
-use globset::{GlobSet, GlobSetBuilder};
 use palisade_core::{Action, Context, Decision, Layer, Reason, Source, Verdict};
 use palisade_shell::{analyze, effects, Analysis, Effect, SimpleCommand};
 use std::collections::HashSet;
@@ -54,20 +53,11 @@ enum PathOwner {
     Guard { idx: usize, except: bool },
 }
 
+/// Every path glob of the policy with its owner: permission rules' and
+/// guard rules' (including their exceptions).
 #[derive(Debug)]
 struct PathIndex {
-    set: GlobSet,
-    owners: Vec<PathOwner>,
-    /// Literal leading part of each glob (up to its first metacharacter),
-    /// parallel to `owners`: a recursive read of a directory that this
-    /// prefix lies under reaches the files the glob protects.
-    prefixes: Vec<String>,
-}
-
-/// The part of a glob before its first metacharacter.
-fn literal_prefix(glob: &str) -> &str {
-    let end = glob.find(['*', '?', '[', '{', '\\']).unwrap_or(glob.len());
-    &glob[..end]
+    globs: Vec<(PathGlob, PathOwner)>,
 }
 
 /// A loaded, layered policy: permission rules from every layer plus the
@@ -256,15 +246,11 @@ impl Policy {
     fn index(&self) -> Result<&PathIndex, String> {
         self.path_index
             .get_or_init(|| {
-                let mut b = GlobSetBuilder::new();
-                let mut owners = Vec::new();
-                let mut prefixes = Vec::new();
+                let mut globs = Vec::new();
                 for (i, r) in self.rules.iter().enumerate() {
-                    if let Matcher::Path { globs, .. } = &r.matcher {
-                        for g in globs {
-                            b.add(g.clone());
-                            owners.push(PathOwner::Rule(i));
-                            prefixes.push(literal_prefix(g.glob()).to_string());
+                    if let Matcher::Path { globs: gs, .. } = &r.matcher {
+                        for g in gs {
+                            globs.push((g.clone(), PathOwner::Rule(i)));
                         }
                     }
                 }
@@ -273,19 +259,12 @@ impl Policy {
                     for (list, except) in [(inc, false), (exc, true)] {
                         for pat in list {
                             for glob in compile_glob(&pat).map_err(|e| format!("{}: {e}", g.id))? {
-                                prefixes.push(literal_prefix(glob.glob()).to_string());
-                                b.add(glob);
-                                owners.push(PathOwner::Guard { idx: i, except });
+                                globs.push((glob, PathOwner::Guard { idx: i, except }));
                             }
                         }
                     }
                 }
-                let set = b.build().map_err(|e| e.to_string())?;
-                Ok(PathIndex {
-                    set,
-                    owners,
-                    prefixes,
-                })
+                Ok(PathIndex { globs })
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -515,21 +494,23 @@ impl Eval<'_> {
         let mut rule_hits: Vec<usize> = Vec::new();
         let mut guard_in: Vec<usize> = Vec::new();
         let mut guard_out: Vec<usize> = Vec::new();
-        let mut buf = Vec::new();
         for p in &paths {
-            index.set.matches_into(p, &mut buf);
-            for &gi in &buf {
-                match index.owners[gi] {
-                    PathOwner::Rule(r) => rule_hits.push(r),
-                    PathOwner::Guard { idx, except: false } => guard_in.push(idx),
-                    PathOwner::Guard { idx, except: true } => guard_out.push(idx),
+            let p = p.to_string_lossy();
+            for (g, owner) in &index.globs {
+                if g.is_match(&p) {
+                    match *owner {
+                        PathOwner::Rule(r) => rule_hits.push(r),
+                        PathOwner::Guard { idx, except: false } => guard_in.push(idx),
+                        PathOwner::Guard { idx, except: true } => guard_out.push(idx),
+                    }
                 }
             }
         }
         if recursive && op == FileOp::Read && !self.names_only {
             for p in &paths {
                 let dir = format!("{}/", p.to_string_lossy().trim_end_matches('/'));
-                for (k, prefix) in index.prefixes.iter().enumerate() {
+                for (g, owner) in &index.globs {
+                    let prefix = g.literal_prefix();
                     if !prefix.starts_with(&dir) {
                         continue;
                     }
@@ -539,7 +520,7 @@ impl Eval<'_> {
                     {
                         continue;
                     }
-                    match index.owners[k] {
+                    match *owner {
                         PathOwner::Guard { idx, except: false } => guard_in.push(idx),
                         PathOwner::Rule(r) if Path::new(prefix.trim_end_matches('/')).exists() => {
                             rule_hits.push(r)
@@ -840,7 +821,7 @@ impl Eval<'_> {
                 let exempt = c.args().iter().any(|a| g.unless_args.contains(&a.value));
                 if prog_ok && !exempt {
                     let re_ok = g.command_regex.is_empty()
-                        || g.regexes().iter().any(|re| re.is_match(&text));
+                        || g.regexes().iter().any(|re| re.is_match(text.as_bytes()));
                     if re_ok {
                         hit = Some(c.raw.clone());
                     }

@@ -12,10 +12,10 @@
 //!   is present;
 //! - `check`: a named semantic check implemented in `check.rs`.
 
-use crate::error::{line_of, PolicyError};
+use crate::error::PolicyError;
 use crate::path::guard_glob;
 use palisade_core::{Source, Verdict};
-use regex::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -64,7 +64,7 @@ struct PackFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleDef {
-    id: toml::Spanned<String>,
+    id: String,
     verdict: String,
     description: String,
     message: String,
@@ -147,12 +147,15 @@ pub struct GuardRule {
 }
 
 impl GuardRule {
-    /// The compiled command regexes (compiled on first use; validated at load by tests).
+    /// The compiled command regexes, matched against the command text's
+    /// bytes. Compiled on first use, without Unicode classes (`\\s`, `\\w`,
+    /// `\\b` are ASCII), which makes compiling several times cheaper; the
+    /// test suite compiles every built-in one.
     pub fn regexes(&self) -> &[Regex] {
         self.compiled_regex.get_or_init(|| {
             self.command_regex
                 .iter()
-                .filter_map(|r| Regex::new(r).ok())
+                .filter_map(|r| compile_regex(r).ok())
                 .collect()
         })
     }
@@ -174,6 +177,14 @@ impl GuardRule {
     }
 }
 
+/// Compiles a guard-pack command regex (bytes, ASCII classes).
+///
+/// # Errors
+/// The regex syntax error.
+pub fn compile_regex(re: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(re).unicode(false).build()
+}
+
 /// Parses one guard pack file.
 ///
 /// # Errors
@@ -184,14 +195,34 @@ pub fn parse_pack(path: &str, text: &str) -> Result<Vec<GuardRule>, PolicyError>
         path: PathBuf::from(path),
         message: e.to_string(),
     })?;
+    file.rule
+        .into_iter()
+        .map(|d| {
+            let line = id_line(text, &d.id);
+            compile_def(path, line, d)
+        })
+        .collect()
+}
+
+/// 1-based line of `id = "<id>"` in a pack's text (0 if absent); the same
+/// rule as the build script uses.
+fn id_line(text: &str, id: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim();
+            l.starts_with("id") && l.contains(&format!("\"{id}\""))
+        })
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+fn compile_def(path: &str, line: usize, d: RuleDef) -> Result<GuardRule, PolicyError> {
     let pack = Path::new(path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut out = Vec::new();
-    for d in file.rule {
-        let line = line_of(text, d.id.span().start);
-        let id = d.id.into_inner();
+    {
+        let id = d.id;
         let err = |message: String| PolicyError::Rule {
             path: PathBuf::from(path),
             line,
@@ -202,9 +233,9 @@ pub fn parse_pack(path: &str, text: &str) -> Result<Vec<GuardRule>, PolicyError>
             Some(v) if v != Verdict::Pass => v,
             _ => return Err(err(format!("unknown verdict `{}`", d.verdict))),
         };
-        for r in &d.command_regex {
-            Regex::new(r).map_err(|e| err(format!("invalid command_regex: {e}")))?;
-        }
+        // Regexes are compiled on first use, not here: the hook loads the
+        // packs on every call, and compiling them all costs milliseconds.
+        // The test suite compiles every built-in regex.
         if let Some(c) = &d.check {
             if !CHECKS.contains(&c.as_str()) {
                 return Err(err(format!("unknown check `{c}`")));
@@ -222,7 +253,7 @@ pub fn parse_pack(path: &str, text: &str) -> Result<Vec<GuardRule>, PolicyError>
         if !d.paths.is_empty() && on.is_empty() {
             return Err(err("`paths` needs `on`".into()));
         }
-        out.push(GuardRule {
+        Ok(GuardRule {
             id,
             pack: pack.clone(),
             verdict,
@@ -245,19 +276,38 @@ pub fn parse_pack(path: &str, text: &str) -> Result<Vec<GuardRule>, PolicyError>
             claude_deny: d.claude_deny,
             examples: d.examples,
             negative_examples: d.negative_examples,
-        });
+        })
     }
-    Ok(out)
 }
 
 /// All built-in guard rules.
 ///
+/// Read from the JSON the build script made of `rules/guards/*.toml`
+/// (parsing JSON on every hook call is cheaper than parsing TOML).
+///
 /// # Errors
 /// Only if a built-in pack is malformed, which the test suite rules out.
 pub fn built_in() -> Result<Vec<GuardRule>, PolicyError> {
+    #[derive(Deserialize)]
+    struct Pack {
+        path: String,
+        rules: Vec<Entry>,
+    }
+    #[derive(Deserialize)]
+    struct Entry {
+        line: usize,
+        rule: RuleDef,
+    }
+    const JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/guards.json"));
+    let packs: Vec<Pack> = serde_json::from_str(JSON).map_err(|e| PolicyError::Toml {
+        path: PathBuf::from("rules/guards"),
+        message: e.to_string(),
+    })?;
     let mut all = Vec::new();
-    for (path, text) in BUILT_IN_PACKS {
-        all.extend(parse_pack(path, text)?);
+    for p in packs {
+        for e in p.rules {
+            all.push(compile_def(&p.path, e.line, e.rule)?);
+        }
     }
     Ok(all)
 }

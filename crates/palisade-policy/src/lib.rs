@@ -44,7 +44,8 @@ pub use check::DEFAULT_PROTECTED_BRANCHES;
 pub use engine::Policy;
 pub use error::PolicyError;
 pub use guard::{
-    built_in as built_in_guards, parse_pack, FileOp, GuardRule, BUILT_IN_PACKS, CHECKS,
+    built_in as built_in_guards, compile_regex, parse_pack, FileOp, GuardRule, BUILT_IN_PACKS,
+    CHECKS,
 };
 pub use layer::{find_project_root, project_trusted, FailMode, LoadOptions, LoadedFile};
 pub use path::resolve_lexical;

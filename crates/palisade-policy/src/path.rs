@@ -2,7 +2,6 @@
 //! patterns as Claude Code's `Read(...)`/`Edit(...)` rules and Palisade's
 //! guard packs use them.
 
-use globset::{Glob, GlobBuilder};
 use std::path::{Component, Path, PathBuf};
 
 /// Expands `~`, `~/…`, `$HOME`, `${HOME}`, `$PWD`, `${PWD}` at the start of
@@ -99,33 +98,71 @@ pub fn escape_glob(s: &str) -> String {
     out
 }
 
-/// Parses `pattern` (already absolute, glob syntax) into the globs that match
-/// the path itself and, like gitignore, everything beneath it. Parsing is
-/// cheap; matching compiles them together in a `GlobSet`.
+/// One compiled path glob: the `glob` crate's pattern plus its literal
+/// leading part, which rejects most paths with a string comparison.
 ///
-/// `*` and `?` do not cross `/`; `**` does.
+/// Compiling is a cheap tokenisation (no regex), which matters because the
+/// hook loads the policy on every call.
+#[derive(Debug, Clone)]
+pub struct PathGlob {
+    pattern: glob::Pattern,
+    prefix: String,
+}
+
+const MATCH: glob::MatchOptions = glob::MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: true,
+    require_literal_leading_dot: false,
+};
+
+impl PathGlob {
+    /// Compiles one absolute glob.
+    ///
+    /// # Errors
+    /// The glob syntax error, as text.
+    pub fn new(glob: &str) -> Result<Self, String> {
+        let pattern = glob::Pattern::new(glob).map_err(|e| e.msg.to_string())?;
+        let end = glob.find(['*', '?', '[']).unwrap_or(glob.len());
+        Ok(PathGlob {
+            pattern,
+            prefix: glob[..end].to_string(),
+        })
+    }
+
+    /// True if `path` matches.
+    pub fn is_match(&self, path: &str) -> bool {
+        path.starts_with(&self.prefix) && self.pattern.matches_with(path, MATCH)
+    }
+
+    /// The glob as written.
+    pub fn as_str(&self) -> &str {
+        self.pattern.as_str()
+    }
+
+    /// The literal part before the first metacharacter.
+    pub fn literal_prefix(&self) -> &str {
+        &self.prefix
+    }
+}
+
+/// Compiles `pattern` (already absolute, glob syntax) into the globs that
+/// match the path itself and, like gitignore, everything beneath it.
+///
+/// `*` and `?` do not cross `/`; `**` (a whole path component) does.
 ///
 /// # Errors
 /// The glob syntax error, as text.
-pub fn compile_glob(pattern: &str) -> Result<Vec<Glob>, String> {
-    let build = |p: &str| -> Result<Glob, String> {
-        GlobBuilder::new(p)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .empty_alternates(true)
-            .build()
-            .map_err(|e| e.kind().to_string())
-    };
+pub fn compile_glob(pattern: &str) -> Result<Vec<PathGlob>, String> {
     let base = pattern.trim_end_matches('/');
     let base = if base.is_empty() { "/" } else { base };
-    let mut out = vec![build(base)?];
+    let mut out = vec![PathGlob::new(base)?];
     if !base.ends_with("/**") {
         let sub = if base == "/" {
             "/**".to_string()
         } else {
             format!("{base}/**")
         };
-        out.push(build(&sub)?);
+        out.push(PathGlob::new(&sub)?);
     }
     Ok(out)
 }
@@ -205,7 +242,7 @@ mod tests {
 
     fn matches(glob: &str, path: &str) -> bool {
         compile_glob(glob)
-            .map(|gs| gs.iter().any(|g| g.compile_matcher().is_match(path)))
+            .map(|gs| gs.iter().any(|g| g.is_match(path)))
             .unwrap_or(false)
     }
 

@@ -168,7 +168,7 @@ pub enum Matcher {
         /// The absolute glob it compiled to.
         glob: String,
         /// Parsed globs (the path, and everything beneath it).
-        globs: Vec<globset::Glob>,
+        globs: Vec<crate::path::PathGlob>,
     },
     /// `WebFetch(domain:host)`; `*.host` matches subdomains.
     Domain(String),

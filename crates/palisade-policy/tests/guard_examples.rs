@@ -70,7 +70,7 @@ fn ids_are_unique_and_every_rule_has_examples() {
         );
         assert!(r.id.contains('.'), "{}: ids are pack.name", r.id);
         for re in &r.command_regex {
-            regex::Regex::new(re).unwrap_or_else(|e| panic!("{}: {e}", r.id));
+            palisade_policy::compile_regex(re).unwrap_or_else(|e| panic!("{}: {e}", r.id));
         }
     }
     assert!(rules.len() >= 20, "only {} rules", rules.len());
@@ -105,4 +105,21 @@ fn every_example_is_caught_and_no_negative_is() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn compiled_in_packs_match_their_toml_sources() {
+    let from_json: Vec<(String, String, u32)> = built_in_guards()
+        .expect("built-in")
+        .into_iter()
+        .map(|r| (r.id, r.source.path.display().to_string(), r.source.line))
+        .collect();
+    let mut from_toml = Vec::new();
+    for (path, text) in palisade_policy::BUILT_IN_PACKS {
+        for r in palisade_policy::parse_pack(path, text).expect("toml parses") {
+            assert!(r.source.line > 0, "{} has a line", r.id);
+            from_toml.push((r.id, r.source.path.display().to_string(), r.source.line));
+        }
+    }
+    assert_eq!(from_json, from_toml);
 }
