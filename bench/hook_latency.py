@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import resource
+import signal
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,11 @@ REPO = Path(__file__).resolve().parent.parent
 START = "<!-- hook-latency:start -->"
 END = "<!-- hook-latency:end -->"
 WARMUP = 20
+HANG_LIMIT_S = 60
+
+
+def _hung(signum, frame):  # noqa: ARG001
+    raise TimeoutError(f"a hook ran longer than {HANG_LIMIT_S} s")
 
 # --------------------------------------------------------------------------
 # Payloads
@@ -165,11 +171,17 @@ def make_project(root: Path, name: str, rules: dict[str, list[str]] | None) -> P
     return p
 
 
-def make_home(root: Path, name: str, hook_entry: dict | None) -> Path:
+def make_home(root: Path, name: str, hook_entry: dict | None, trusted: list[Path]) -> Path:
     """An isolated HOME whose ~/.claude/settings.json registers just this hook,
-    as the hook's own installer would (some hooks verify their registration)."""
+    as the hook's own installer would (some hooks verify their registration),
+    and whose ~/.claude.json records that the user accepted Claude Code's
+    workspace-trust dialog for the benchmark projects (Claude Code, and
+    Palisade, ignore a project's allow rules until then)."""
     h = root / f"home-{name}"
     (h / ".claude").mkdir(parents=True)
+    (h / ".claude.json").write_text(json.dumps(
+        {"projects": {str(p): {"hasTrustDialogAccepted": True, "allowedTools": []} for p in trusted}},
+        indent=2) + "\n")
     if hook_entry is not None:
         (h / ".claude" / "settings.json").write_text(
             json.dumps({"hooks": {"PreToolUse": [hook_entry]}}, indent=2) + "\n")
@@ -212,11 +224,19 @@ class Hook:
         """Wall ns from spawn to exit, and the child's user+system CPU ns."""
         if self.reset is not None:
             self.reset()
+        # No `timeout=` here: with a timeout, Popen.wait() polls with sleeps
+        # (0.5 ms, 1 ms, ...), which adds about a millisecond to every run.
+        # A hung hook is caught by SIGALRM instead (subprocess.run kills the
+        # child when the exception unwinds through it).
+        signal.alarm(HANG_LIMIT_S)
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter_ns()
-        cp = subprocess.run(self.argv, input=payload, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            cwd=self.project, env=self.env, timeout=60)
-        wall = time.perf_counter_ns() - t0
+        try:
+            cp = subprocess.run(self.argv, input=payload, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                cwd=self.project, env=self.env)
+        finally:
+            wall = time.perf_counter_ns() - t0
+            signal.alarm(0)
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
         return wall, int(cpu * 1e9), cp
@@ -300,7 +320,7 @@ def build_hooks(args, tmp: Path) -> tuple[list[Hook], dict[str, str]]:
     ]:
         argv = [str(binary), "hook", "claude-code", "--managed-dir", str(managed)]
         entry = {"matcher": "*", "hooks": [{"type": "command", "command": " ".join(argv), "timeout": 30}]}
-        home = make_home(tmp, re.sub(r"\W+", "-", name), entry)
+        home = make_home(tmp, re.sub(r"\W+", "-", name), entry, [proj200, projbare])
         h = Hook(name, argv, "*", home, proj, "", note, "palisade")
         h.version = version_of([str(binary), "--version"], h.env) + git_rev()
         hooks.append(h)
@@ -337,7 +357,7 @@ def build_hooks(args, tmp: Path) -> tuple[list[Hook], dict[str, str]]:
             continue
         argv = [str(exe), *extra]
         entry = {"matcher": matcher, "hooks": [{"type": "command", "command": " ".join(argv), "timeout": 30}]}
-        home = make_home(tmp, name, entry)
+        home = make_home(tmp, name, entry, [proj200, projbare])
         # Peers run against the 200-rule project too (they ignore Claude Code's
         # permission rules and use their own built-in defaults).
         h = Hook(name, argv, matcher, home, proj200, "",
@@ -359,7 +379,7 @@ def build_hooks(args, tmp: Path) -> tuple[list[Hook], dict[str, str]]:
         hooks.append(h)
 
     if not args.no_floor:
-        h = Hook("spawn floor (/bin/true)", ["/bin/true"], "*", make_home(tmp, "floor", None), proj200,
+        h = Hook("spawn floor (/bin/true)", ["/bin/true"], "*", make_home(tmp, "floor", None, []), proj200,
                  "coreutils", "process spawn + pipe cost only, no hook", "floor")
         hooks.append(h)
     return hooks, missing
@@ -465,6 +485,12 @@ def render_markdown(res: dict, hooks: list[Hook]) -> str:
                       f"p50 {r['p50_ratio']:.2f}×, p99 {r['p99_ratio']:.2f}× "
                       f"(below 1 means Palisade is faster). Target: p99 < 3 ms — "
                       f"{'met' if r['palisade_p99_ms'] < 3 else 'NOT met'} ({r['palisade_p99_ms']:.2f} ms)."]
+    floor = res["hooks"].get("spawn floor (/bin/true)", {}).get("overall", {})
+    pal = res["hooks"].get("palisade (200 rules)", {})
+    if floor.get("n") and pal.get("overall", {}).get("n"):
+        lines += ["", f"Above the spawn floor (what the hook itself adds to a tool call): Palisade (200 rules) "
+                      f"p50 +{pal['overall']['p50_ms'] - floor['p50_ms']:.2f} ms wall, "
+                      f"+{pal['cpu_overall']['p50_ms'] - res['hooks']['spawn floor (/bin/true)']['cpu_overall']['p50_ms']:.2f} ms CPU."]
     # Per-payload p50 and verdict matrix.
     lines += ["", "Per payload: p50 ms and verdict (deny / ask / allow / pass = no opinion, Claude Code's own "
                   "permission flow decides; `+rewrite` = the hook rewrote the tool input):", ""]
@@ -519,6 +545,7 @@ def main() -> int:
     ap.add_argument("--keep-tmp", action="store_true", help="keep the temp projects/homes for inspection")
     args = ap.parse_args()
 
+    signal.signal(signal.SIGALRM, _hung)
     tmp = Path(tempfile.mkdtemp(prefix="palisade-bench-"))
     try:
         hooks, missing = build_hooks(args, tmp)
