@@ -1,7 +1,8 @@
 //! Last line of defence for the hook: if the process dies from a signal
 //! (a crash in native code such as the tree-sitter-bash scanner, a stack
-//! overflow that aborts), print the fail-closed answer prepared beforehand
-//! and exit the way the agent understands as "blocked".
+//! overflow that aborts) or the decision outlives its deadline (SIGALRM),
+//! print the fail-closed answer prepared beforehand and exit the way the
+//! agent understands as "blocked".
 //!
 //! Claude Code runs the tool when a hook crashes (`shared/notes/claude-code-hooks.md`,
 //! rows f1–f4), so without this a crash would be a bypass.
@@ -18,12 +19,14 @@ struct Prepared {
 
 static PREPARED: OnceLock<Prepared> = OnceLock::new();
 
+/// Fatal signals, plus SIGALRM for the decision deadline ([`arm_deadline`]).
 const SIGNALS: &[libc::c_int] = &[
     libc::SIGSEGV,
     libc::SIGBUS,
     libc::SIGILL,
     libc::SIGFPE,
     libc::SIGABRT,
+    libc::SIGALRM,
 ];
 
 extern "C" fn on_fatal_signal(_sig: libc::c_int) {
@@ -67,6 +70,16 @@ pub fn prepare(stdout: Option<&str>, stderr: Option<&str>, code: i32) {
             libc::sigemptyset(&mut sa.sa_mask);
             libc::sigaction(sig, &sa, std::ptr::null_mut());
         }
+    }
+}
+
+/// Makes the prepared answer fire after `seconds` if the process is still
+/// deciding (SIGALRM), so a pathological input is answered well inside the
+/// agent's own hook timeout.
+pub fn arm_deadline(seconds: u32) {
+    // SAFETY: alarm has no memory-safety preconditions.
+    unsafe {
+        libc::alarm(seconds);
     }
 }
 

@@ -310,7 +310,35 @@ fn crash_in_native_code_still_denies() {
         &pre_tool_use(&e, "Bash", json!({"command": "ls"})),
         &[("PALISADE_TEST_CRASH", "1")],
     );
-    assert_denied(&out, "Palisade crashed while checking it");
+    assert_denied(&out, "Palisade crashed or ran out of time");
+}
+
+#[test]
+fn a_decision_past_its_deadline_denies() {
+    let e = env();
+    let (out, took) = run_hook(
+        &e,
+        &pre_tool_use(&e, "Bash", json!({"command": "ls"})),
+        &[
+            ("PALISADE_TEST_SLEEP_MS", "30000"),
+            ("PALISADE_HOOK_DEADLINE_S", "1"),
+        ],
+    );
+    assert_denied(&out, "ran out of time");
+    assert!(
+        took < Duration::from_secs(5),
+        "answered at the deadline, took {took:?}"
+    );
+    // The variable can only shorten the deadline, never remove it.
+    let (out, _) = run_hook(
+        &e,
+        &pre_tool_use(&e, "Bash", json!({"command": "ls"})),
+        &[
+            ("PALISADE_TEST_SLEEP_MS", "1500"),
+            ("PALISADE_HOOK_DEADLINE_S", "0"),
+        ],
+    );
+    assert_denied(&out, "ran out of time");
 }
 
 #[test]

@@ -19,7 +19,7 @@
 //! reason = "terraform apply runs in CI only"
 //! ```
 
-use crate::error::{line_of, PolicyError};
+use crate::error::{line_of, LineIndex, PolicyError};
 use crate::layer::{FailMode, FileSettings, RawRule, RuleKind};
 use palisade_core::Verdict;
 use serde::Deserialize;
@@ -112,6 +112,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
             }
         });
     }
+    let lines = LineIndex::new(text);
     for (list, verdict) in [
         (&f.permissions.deny, Verdict::Deny),
         (&f.permissions.ask, Verdict::Ask),
@@ -121,14 +122,14 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
             out.rules.push(RawRule {
                 kind: RuleKind::Claude(r.get_ref().clone()),
                 verdict,
-                line: line_of(text, r.span().start) as u32,
+                line: lines.line(r.span().start) as u32,
                 id: None,
                 message: None,
             });
         }
     }
     for r in f.rule {
-        let line = line_of(text, r.id.span().start);
+        let line = lines.line(r.id.span().start);
         let id = r.id.into_inner();
         let err = |message: String| PolicyError::Rule {
             path: path.to_path_buf(),

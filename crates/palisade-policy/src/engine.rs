@@ -270,6 +270,22 @@ impl Policy {
             .map_err(Clone::clone)
     }
 
+    /// Path rules whose glob does not compile (checked on demand, not at
+    /// load, to keep the hook fast): `file:line: rule: error`. Such a rule
+    /// matches every path under its literal prefix.
+    pub fn glob_errors(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in &self.rules {
+            if let Matcher::Path { globs, .. } = &r.matcher {
+                if let Some(e) = globs.iter().find_map(|g| g.error()) {
+                    let src = r.source.as_ref().map(|s| s.to_string()).unwrap_or_default();
+                    out.push(format!("{src}: `{}`: invalid path pattern: {e}", r.text));
+                }
+            }
+        }
+        out
+    }
+
     /// Decides one action.
     ///
     /// Deny beats ask beats allow across all layers; an `Exec` is allowed only
@@ -735,7 +751,7 @@ impl Eval<'_> {
 
     /// Bash rules for one simple command; returns true if an allow rule covers it.
     fn simple_command(&mut self, c: &SimpleCommand) -> bool {
-        let text = c.text();
+        let text = rule::normalize_ws(&c.text());
         let raw = rule::normalize_ws(&c.raw);
         let mut allowed = false;
         for r in &self.p.rules {
@@ -821,7 +837,8 @@ impl Eval<'_> {
                 let exempt = c.args().iter().any(|a| g.unless_args.contains(&a.value));
                 if prog_ok && !exempt {
                     let re_ok = g.command_regex.is_empty()
-                        || g.regexes().iter().any(|re| re.is_match(text.as_bytes()));
+                        || (g.keywords_present(&text)
+                            && g.regexes().iter().any(|re| re.is_match(text.as_bytes())));
                     if re_ok {
                         hit = Some(c.raw.clone());
                     }

@@ -6,7 +6,7 @@
 //! whole engine. A rule matches through any of:
 //! - `paths` (minus `except_paths`) for the file effects listed in `on`
 //!   (`read`, `write`, `delete`), from tools and from shell commands alike;
-//! - `programs` and/or `command_regex` over each simple command (program
+//! - `programs` and/or `command_regex` (prefiltered by `keywords`) over each simple command (program
 //!   name or a wrapper such as `sudo` must be listed; the regex runs on the
 //!   command text after wrappers are stripped), unless one of `unless_args`
 //!   is present;
@@ -81,6 +81,8 @@ struct RuleDef {
     #[serde(default)]
     command_regex: Vec<String>,
     #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
     unless_args: Vec<String>,
     check: Option<String>,
     #[serde(default)]
@@ -132,6 +134,10 @@ pub struct GuardRule {
     /// Regexes over the command text, as written.
     pub command_regex: Vec<String>,
     compiled_regex: OnceLock<Vec<Regex>>,
+    /// Words one of which the command text must contain (ASCII
+    /// case-insensitively) before the regexes run; keeps the hook from
+    /// compiling regexes for commands that cannot match.
+    pub keywords: Vec<String>,
     /// Arguments that exempt a command (e.g. `crontab -l`).
     pub unless_args: Vec<String>,
     /// Named semantic check.
@@ -158,6 +164,15 @@ impl GuardRule {
                 .filter_map(|r| compile_regex(r).ok())
                 .collect()
         })
+    }
+
+    /// True if `text` contains one of the rule's keywords (or it has none).
+    pub fn keywords_present(&self, text: &str) -> bool {
+        if self.keywords.is_empty() {
+            return true;
+        }
+        let lower = text.to_ascii_lowercase();
+        self.keywords.iter().any(|k| lower.contains(k.as_str()))
     }
 
     /// True if the rule has a program/regex matcher.
@@ -270,6 +285,7 @@ fn compile_def(path: &str, line: usize, d: RuleDef) -> Result<GuardRule, PolicyE
             programs: d.programs,
             command_regex: d.command_regex,
             compiled_regex: OnceLock::new(),
+            keywords: d.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
             unless_args: d.unless_args,
             check: d.check,
             values: d.values,

@@ -98,15 +98,19 @@ pub fn escape_glob(s: &str) -> String {
     out
 }
 
-/// One compiled path glob: the `glob` crate's pattern plus its literal
-/// leading part, which rejects most paths with a string comparison.
+/// One path glob: its text, its literal leading part, and the `glob`
+/// crate's pattern, compiled on first use.
 ///
-/// Compiling is a cheap tokenisation (no regex), which matters because the
-/// hook loads the policy on every call.
+/// Most paths are rejected by the literal prefix alone, so most globs are
+/// never compiled; that matters because the hook loads the policy on every
+/// call. A glob with a syntax error never compiles; it then matches every
+/// path under its literal prefix, so a broken deny rule errs on the safe
+/// side (and `palisade explain` lists it under warnings).
 #[derive(Debug, Clone)]
 pub struct PathGlob {
-    pattern: glob::Pattern,
-    prefix: String,
+    text: String,
+    prefix_len: usize,
+    pattern: std::sync::OnceLock<Option<glob::Pattern>>,
 }
 
 const MATCH: glob::MatchOptions = glob::MatchOptions {
@@ -116,32 +120,44 @@ const MATCH: glob::MatchOptions = glob::MatchOptions {
 };
 
 impl PathGlob {
-    /// Compiles one absolute glob.
-    ///
-    /// # Errors
-    /// The glob syntax error, as text.
-    pub fn new(glob: &str) -> Result<Self, String> {
-        let pattern = glob::Pattern::new(glob).map_err(|e| e.msg.to_string())?;
-        let end = glob.find(['*', '?', '[']).unwrap_or(glob.len());
-        Ok(PathGlob {
-            pattern,
-            prefix: glob[..end].to_string(),
-        })
+    /// Wraps one absolute glob (not compiled yet).
+    pub fn new(glob: &str) -> Self {
+        PathGlob {
+            text: glob.to_string(),
+            prefix_len: glob.find(['*', '?', '[']).unwrap_or(glob.len()),
+            pattern: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The syntax error, if the glob has one.
+    pub fn error(&self) -> Option<String> {
+        glob::Pattern::new(&self.text)
+            .err()
+            .map(|e| e.msg.to_string())
     }
 
     /// True if `path` matches.
     pub fn is_match(&self, path: &str) -> bool {
-        path.starts_with(&self.prefix) && self.pattern.matches_with(path, MATCH)
+        if !path.starts_with(self.literal_prefix()) {
+            return false;
+        }
+        match self
+            .pattern
+            .get_or_init(|| glob::Pattern::new(&self.text).ok())
+        {
+            Some(p) => p.matches_with(path, MATCH),
+            None => true,
+        }
     }
 
     /// The glob as written.
     pub fn as_str(&self) -> &str {
-        self.pattern.as_str()
+        &self.text
     }
 
     /// The literal part before the first metacharacter.
     pub fn literal_prefix(&self) -> &str {
-        &self.prefix
+        &self.text[..self.prefix_len]
     }
 }
 
@@ -151,18 +167,19 @@ impl PathGlob {
 /// `*` and `?` do not cross `/`; `**` (a whole path component) does.
 ///
 /// # Errors
-/// The glob syntax error, as text.
+/// Never at present (syntax is checked lazily, see [`PathGlob`]); kept a
+/// `Result` so callers handle a future eager check.
 pub fn compile_glob(pattern: &str) -> Result<Vec<PathGlob>, String> {
     let base = pattern.trim_end_matches('/');
     let base = if base.is_empty() { "/" } else { base };
-    let mut out = vec![PathGlob::new(base)?];
+    let mut out = vec![PathGlob::new(base)];
     if !base.ends_with("/**") {
         let sub = if base == "/" {
             "/**".to_string()
         } else {
             format!("{base}/**")
         };
-        out.push(PathGlob::new(&sub)?);
+        out.push(PathGlob::new(&sub));
     }
     Ok(out)
 }

@@ -105,18 +105,17 @@ impl BashPattern {
         }
     }
 
-    /// True if the (whitespace-normalised) command text matches.
-    pub fn is_match(&self, command_text: &str) -> bool {
-        let text = normalize_ws(command_text);
+    /// True if `text` matches. `text` must already be whitespace-normalised
+    /// ([`normalize_ws`]); callers normalise a command once for all rules.
+    pub fn is_match(&self, text: &str) -> bool {
         if self.exact {
             return text == self.pieces[0];
         }
         if self.word_prefix {
             let p = &self.pieces[0];
-            return text == *p
-                || (text.starts_with(p.as_str()) && text[p.len()..].starts_with(' '));
+            return text == p || (text.starts_with(p.as_str()) && text[p.len()..].starts_with(' '));
         }
-        wildcard_match(&self.pieces, &text)
+        wildcard_match(&self.pieces, text)
     }
 }
 
@@ -308,7 +307,11 @@ mod tests {
         ];
         for (spec, cmd, want) in cases {
             let p = BashPattern::new(spec);
-            assert_eq!(p.is_match(cmd), *want, "Bash({spec}) vs `{cmd}`");
+            assert_eq!(
+                p.is_match(&normalize_ws(cmd)),
+                *want,
+                "Bash({spec}) vs `{cmd}`"
+            );
         }
     }
 

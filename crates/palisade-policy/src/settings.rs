@@ -6,7 +6,7 @@
 //! a list of paths; `allowManagedPermissionRulesOnly` (managed settings only)
 //! stops lower layers from adding rules.
 
-use crate::error::{line_of, PolicyError};
+use crate::error::{LineIndex, PolicyError};
 use crate::layer::{FileSettings, RawRule, RuleKind};
 use palisade_core::Verdict;
 use serde_json::Value;
@@ -25,6 +25,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
         message: e.to_string(),
     })?;
     let mut out = FileSettings::default();
+    let lines = LineIndex::new(text);
     let Some(obj) = v.as_object() else {
         return Err(shape(path, "(top level)", "a JSON object"));
     };
@@ -66,7 +67,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
             let line = match text[pos..].find(&needle) {
                 Some(i) => {
                     pos += i + needle.len();
-                    line_of(text, pos - needle.len())
+                    lines.line(pos - needle.len())
                 }
                 None => 0,
             };

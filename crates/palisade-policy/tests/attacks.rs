@@ -436,6 +436,18 @@ fn lower_layer_can_switch_off_a_guard_when_not_locked() {
 }
 
 #[test]
+fn broken_path_pattern_errs_on_the_safe_side_and_is_reported() {
+    let e = Env::new();
+    e.project_settings(r#"{"permissions":{"deny":["Read(secrets/[oops/**)"]}}"#);
+    // `[` never closes: the rule matches everything under its literal prefix.
+    assert_eq!(e.bash("cat secrets/x.txt").0, Verdict::Deny);
+    assert_eq!(e.bash("cat README.md").0, Verdict::Pass);
+    let errs = e.policy().glob_errors();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].contains("Read(secrets/[oops/**)"), "{errs:?}");
+}
+
+#[test]
 fn palisade_toml_rules_carry_their_id_and_reason() {
     let e = Env::new();
     std::fs::write(

@@ -114,7 +114,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             "files": policy.files,
             "default_mode": policy.default_mode.as_ref().map(|(m, l)| json!({"mode": m, "layer": l})),
             "work_dirs": policy.work_dirs,
-            "warnings": policy.warnings,
+            "warnings": policy.warnings.iter().chain(policy.glob_errors().iter()).collect::<Vec<_>>(),
         });
         crate::exit::print(&serde_json::to_string_pretty(&out)?);
     } else {
@@ -227,7 +227,7 @@ fn print_human(
             .collect();
         let _ = writeln!(o, "  working directories: {}", dirs.join(", "));
     }
-    for w in &policy.warnings {
+    for w in policy.warnings.iter().chain(policy.glob_errors().iter()) {
         let _ = writeln!(o, "warning: {w}");
     }
     crate::exit::print(o.trim_end_matches('\n'));

@@ -8,7 +8,6 @@ use palisade_core::Action;
 use palisade_policy::{FailMode, Policy};
 use std::io::{Read, Write};
 use std::process::ExitCode;
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// How long the hook may take before it answers on its own (fail closed).
@@ -55,8 +54,11 @@ pub fn run(args: Args) -> ExitCode {
         Ok(_) => match parse_event(&input) {
             Err(e) => failure_answer(None, &e.to_string(), false),
             Ok(event) => {
-                let crashed =
-                    failure_answer(Some(&event), "Palisade crashed while checking it", false);
+                let crashed = failure_answer(
+                    Some(&event),
+                    "Palisade crashed or ran out of time while checking it",
+                    false,
+                );
                 crate::crash::prepare(
                     crashed.stdout.as_deref(),
                     crashed.stderr.as_deref(),
@@ -82,29 +84,22 @@ fn emit(a: &Answer) -> ExitCode {
     ExitCode::from(a.exit_code as u8)
 }
 
-/// Runs the decision on a worker thread so that a panic or a pathological
-/// input still produces a fail-closed answer before Claude Code's timeout.
+/// Runs the decision with a deadline (SIGALRM, see `crash.rs`) and catches
+/// panics, so a bug or a pathological input still produces a fail-closed
+/// answer before Claude Code's timeout. (No worker thread: creating one
+/// costs more than the rest of a typical decision.)
 fn decide_with_deadline(event: Event, flags: PolicyFlags) -> Answer {
-    let (tx, rx) = mpsc::channel();
-    let ev = event.clone();
-    let spawned = std::thread::Builder::new()
-        .name("palisade-decide".into())
-        .spawn(move || {
-            let _ = tx.send(decide(&ev, &flags));
-        });
-    if let Err(e) = spawned {
-        return failure_answer(Some(&event), &format!("cannot start a thread: {e}"), false);
-    }
-    match rx.recv_timeout(DEADLINE) {
+    // PALISADE_HOOK_DEADLINE_S can only shorten the deadline (1..=10 s).
+    let secs = std::env::var("PALISADE_HOOK_DEADLINE_S")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(DEADLINE.as_secs(), |v| v.clamp(1, DEADLINE.as_secs()));
+    crate::crash::arm_deadline(secs as u32);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(&event, &flags)));
+    crate::crash::arm_deadline(0);
+    match result {
         Ok(a) => a,
-        Err(mpsc::RecvTimeoutError::Timeout) => failure_answer(
-            Some(&event),
-            &format!("the decision took longer than {} s", DEADLINE.as_secs()),
-            false,
-        ),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            failure_answer(Some(&event), "internal error (panic)", false)
-        }
+        Err(_) => failure_answer(Some(&event), "internal error (panic)", false),
     }
 }
 
@@ -116,6 +111,12 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
     }
     if std::env::var_os("PALISADE_TEST_CRASH").is_some() {
         crate::crash::raise(libc::SIGSEGV);
+    }
+    if let Some(ms) = std::env::var("PALISADE_TEST_SLEEP_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
     }
     let action = match event {
         Event::PreToolUse { action, .. } | Event::PermissionRequest { action, .. } => {
@@ -144,12 +145,15 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
             )
         }
     };
-    match action {
+    let a = match action {
         Ok(a) => answer(event, &policy.evaluate(&a, &ctx)),
         Err(e) => failure_answer(
             Some(event),
             &e.to_string(),
             policy.fail_mode == FailMode::Open,
         ),
-    }
+    };
+    // The process exits right after answering: skip freeing the policy.
+    std::mem::forget(policy);
+    a
 }
