@@ -20,7 +20,7 @@
 //! ```
 
 use crate::error::{line_of, LineIndex, PolicyError};
-use crate::layer::{FailMode, FileSettings, RawRule, RuleKind};
+use crate::file::{FailMode, FileSettings, RawRule, RuleKind};
 use palisade_core::Verdict;
 use serde::Deserialize;
 use std::path::Path;

@@ -2,8 +2,9 @@
 
 use crate::check::{self, CheckCtx, DEFAULT_PROTECTED_BRANCHES};
 use crate::error::PolicyError;
+use crate::file::{FailMode, FileSettings, RuleKind};
 use crate::guard::{self, FileOp, GuardRule};
-use crate::layer::{self, FailMode, LoadOptions, LoadedFile, RuleKind};
+use crate::layer::{self, LoadOptions, LoadedFile};
 use crate::path::{candidates, compile_glob, resolve_lexical, Anchors, PathGlob};
 use crate::rule::{self, domain_matches, host_of, Matcher, PathTool, PermissionRule};
 use palisade_core::{Action, Context, Decision, Layer, Reason, Source, Verdict};
@@ -854,7 +855,7 @@ impl Eval<'_> {
 
 /// True if a file would loosen the policy: allow rules, guard rules switched
 /// off, wider work directories, a different branch list, fail-open, a mode.
-fn relaxes(fs: &layer::FileSettings) -> bool {
+fn relaxes(fs: &FileSettings) -> bool {
     fs.rules.iter().any(|r| r.verdict == Verdict::Allow)
         || !fs.disable_rules.is_empty()
         || !fs.additional_directories.is_empty()

@@ -34,6 +34,7 @@ mod check;
 mod config;
 mod engine;
 mod error;
+mod file;
 mod guard;
 mod layer;
 mod path;
@@ -43,10 +44,11 @@ mod settings;
 pub use check::DEFAULT_PROTECTED_BRANCHES;
 pub use engine::Policy;
 pub use error::PolicyError;
+pub use file::FailMode;
 pub use guard::{
     built_in as built_in_guards, compile_regex, parse_pack, FileOp, GuardRule, BUILT_IN_PACKS,
     CHECKS,
 };
-pub use layer::{find_project_root, project_trusted, FailMode, LoadOptions, LoadedFile};
+pub use layer::{find_project_root, project_trusted, LoadOptions, LoadedFile};
 pub use path::resolve_lexical;
 pub use rule::{BashPattern, Matcher, PathTool, PermissionRule};

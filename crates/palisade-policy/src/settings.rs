@@ -7,7 +7,7 @@
 //! stops lower layers from adding rules.
 
 use crate::error::{LineIndex, PolicyError};
-use crate::layer::{FileSettings, RawRule, RuleKind};
+use crate::file::{FileSettings, RawRule, RuleKind};
 use palisade_core::Verdict;
 use serde_json::Value;
 use std::path::Path;
