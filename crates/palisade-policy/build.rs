@@ -1,7 +1,8 @@
-//! Converts the built-in guard packs (`rules/guards/*.toml`) to JSON at build
-//! time. The hook loads the policy on every call, and parsing JSON is several
-//! times cheaper than parsing TOML; the TOML stays the source of truth, and
-//! the test suite checks that both readings agree.
+//! Converts the built-in guard packs (`rules/guards/*.toml`) to Rust data at
+//! build time (`$OUT_DIR/guards.rs`, an expression included by `guard.rs`).
+//! The hook loads the policy on every call, so it should not parse TOML (or
+//! JSON) each time; the TOML stays the source of truth, and the test suite
+//! checks that both readings agree.
 
 use std::path::Path;
 
@@ -16,7 +17,7 @@ const PACKS: &[&str] = &[
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/guards");
-    let mut packs = Vec::new();
+    let mut code = String::from("vec![\n");
     for name in PACKS {
         let file = root.join(format!("{name}.toml"));
         println!("cargo:rerun-if-changed={}", file.display());
@@ -28,25 +29,89 @@ fn main() {
             .get("rule")
             .and_then(toml::Value::as_array)
             .unwrap_or_else(|| panic!("{}: no [[rule]] tables", file.display()));
-        let mut out = Vec::new();
         for rule in rules {
-            let id = rule
+            let table = rule
+                .as_table()
+                .unwrap_or_else(|| panic!("{}: rule is not a table", file.display()));
+            let id = table
                 .get("id")
                 .and_then(toml::Value::as_str)
                 .unwrap_or_default();
-            let line = id_line(&text, id);
-            let json = serde_json::to_value(rule)
-                .unwrap_or_else(|e| panic!("{}: {id}: {e}", file.display()));
-            out.push(serde_json::json!({ "line": line, "rule": json }));
+            for key in table.keys() {
+                if !STRINGS.contains(&key.as_str())
+                    && !LISTS.contains(&key.as_str())
+                    && key != "check"
+                {
+                    panic!("{}: rule `{id}`: unknown key `{key}`", file.display());
+                }
+            }
+            let path = format!("rules/guards/{name}.toml");
+            code.push_str(&format!(
+                "    ({path:?}, {}, RuleDef {{\n",
+                id_line(&text, id)
+            ));
+            for key in STRINGS {
+                let v = table.get(*key).and_then(toml::Value::as_str);
+                let v = v.unwrap_or_else(|| {
+                    panic!("{}: rule `{id}`: `{key}` must be a string", file.display())
+                });
+                code.push_str(&format!("        {key}: {v:?}.to_string(),\n"));
+            }
+            match table.get("check").map(|c| c.as_str()) {
+                None => code.push_str("        check: None,\n"),
+                Some(Some(c)) => {
+                    code.push_str(&format!("        check: Some({c:?}.to_string()),\n"))
+                }
+                Some(None) => panic!("{}: rule `{id}`: `check` must be a string", file.display()),
+            }
+            for key in LISTS {
+                let items: Vec<String> = match table.get(*key) {
+                    None => Vec::new(),
+                    Some(toml::Value::Array(a)) => a
+                        .iter()
+                        .map(|x| {
+                            let s = x.as_str().unwrap_or_else(|| {
+                                panic!(
+                                    "{}: rule `{id}`: `{key}` must be a list of strings",
+                                    file.display()
+                                )
+                            });
+                            format!("{s:?}")
+                        })
+                        .collect(),
+                    Some(_) => panic!("{}: rule `{id}`: `{key}` must be a list", file.display()),
+                };
+                code.push_str(&format!(
+                    "        {key}: strings(&[{}]),\n",
+                    items.join(", ")
+                ));
+            }
+            code.push_str("    }),\n");
         }
-        packs
-            .push(serde_json::json!({ "path": format!("rules/guards/{name}.toml"), "rules": out }));
     }
+    code.push(']');
     let dest =
-        Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("guards.json");
-    let text = serde_json::to_string(&packs).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(&dest, text).unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
+        Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("guards.rs");
+    std::fs::write(&dest, code).unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
 }
+
+/// Keys that hold one string (all required).
+const STRINGS: &[&str] = &["id", "verdict", "description", "message"];
+/// Keys that hold a list of strings (all optional).
+const LISTS: &[&str] = &[
+    "references",
+    "paths",
+    "except_paths",
+    "on",
+    "programs",
+    "command_regex",
+    "keywords",
+    "unless_args",
+    "values",
+    "claude_deny",
+    "examples",
+    "negative_examples",
+];
 
 /// 1-based line of `id = "<id>"` in `text` (0 if absent).
 fn id_line(text: &str, id: &str) -> usize {

@@ -298,32 +298,17 @@ fn compile_def(path: &str, line: usize, d: RuleDef) -> Result<GuardRule, PolicyE
 
 /// All built-in guard rules.
 ///
-/// Read from the JSON the build script made of `rules/guards/*.toml`
-/// (parsing JSON on every hook call is cheaper than parsing TOML).
+/// Built from the Rust data the build script generated from
+/// `rules/guards/*.toml`, so no TOML is parsed on the hook's path.
 ///
 /// # Errors
 /// Only if a built-in pack is malformed, which the test suite rules out.
 pub fn built_in() -> Result<Vec<GuardRule>, PolicyError> {
-    #[derive(Deserialize)]
-    struct Pack {
-        path: String,
-        rules: Vec<Entry>,
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
     }
-    #[derive(Deserialize)]
-    struct Entry {
-        line: usize,
-        rule: RuleDef,
-    }
-    const JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/guards.json"));
-    let packs: Vec<Pack> = serde_json::from_str(JSON).map_err(|e| PolicyError::Toml {
-        path: PathBuf::from("rules/guards"),
-        message: e.to_string(),
-    })?;
-    let mut all = Vec::new();
-    for p in packs {
-        for e in p.rules {
-            all.push(compile_def(&p.path, e.line, e.rule)?);
-        }
-    }
-    Ok(all)
+    let defs: Vec<(&str, usize, RuleDef)> = include!(concat!(env!("OUT_DIR"), "/guards.rs"));
+    defs.into_iter()
+        .map(|(path, line, d)| compile_def(path, line, d))
+        .collect()
 }
