@@ -113,13 +113,4 @@ const LISTS: &[&str] = &[
     "negative_examples",
 ];
 
-/// 1-based line of `id = "<id>"` in `text` (0 if absent).
-fn id_line(text: &str, id: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim();
-            l.starts_with("id") && l.contains(&format!("\"{id}\""))
-        })
-        .map(|i| i + 1)
-        .unwrap_or(0)
-}
+include!("src/id_line.rs");

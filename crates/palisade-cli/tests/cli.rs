@@ -3,29 +3,11 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-struct Env {
-    _dir: tempfile::TempDir,
-    home: PathBuf,
-    proj: PathBuf,
-    managed: PathBuf,
-}
-
-fn env() -> Env {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let home = dir.path().join("home");
-    let proj = home.join("proj");
-    std::fs::create_dir_all(proj.join(".git")).expect("mkdir");
-    let managed = dir.path().join("managed");
-    Env {
-        _dir: dir,
-        home,
-        proj,
-        managed,
-    }
-}
+mod common;
+use common::{env, Env};
 
 fn palisade(e: &Env, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_palisade"))

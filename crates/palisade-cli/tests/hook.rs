@@ -7,32 +7,11 @@
 
 use serde_json::{json, Value};
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-struct Env {
-    _dir: tempfile::TempDir,
-    home: PathBuf,
-    proj: PathBuf,
-    managed: PathBuf,
-}
-
-fn env() -> Env {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let home = dir.path().join("home");
-    let proj = home.join("proj");
-    std::fs::create_dir_all(proj.join(".git")).expect("mkdir");
-    std::fs::create_dir_all(home.join(".ssh")).expect("mkdir");
-    std::fs::write(home.join(".ssh/id_rsa"), "PRIVATE").expect("write");
-    let managed = dir.path().join("managed");
-    Env {
-        _dir: dir,
-        home,
-        proj,
-        managed,
-    }
-}
+mod common;
+use common::{env, Env};
 
 fn run_hook(e: &Env, stdin: &[u8], extra_env: &[(&str, &str)]) -> (Output, Duration) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_palisade"));

@@ -219,17 +219,7 @@ pub fn parse_pack(path: &str, text: &str) -> Result<Vec<GuardRule>, PolicyError>
         .collect()
 }
 
-/// 1-based line of `id = "<id>"` in a pack's text (0 if absent); the same
-/// rule as the build script uses.
-fn id_line(text: &str, id: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim();
-            l.starts_with("id") && l.contains(&format!("\"{id}\""))
-        })
-        .map(|i| i + 1)
-        .unwrap_or(0)
-}
+include!("id_line.rs");
 
 fn compile_def(path: &str, line: usize, d: RuleDef) -> Result<GuardRule, PolicyError> {
     let pack = Path::new(path)
