@@ -10,9 +10,11 @@ use std::path::Path;
 const PACKS: &[&str] = &[
     "credentials",
     "destructive",
+    "exfiltration",
     "remote-code",
     "privilege",
     "persistence",
+    "resource",
 ];
 
 fn main() {

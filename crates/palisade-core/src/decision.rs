@@ -128,6 +128,9 @@ pub struct Reason {
     pub message: String,
     /// The part of the action that matched (a simple command, a path), if narrower than the action.
     pub matched: Option<String>,
+    /// How the owner of the rule's layer can allow this on purpose (the
+    /// exact setting to change, and where), if it can be.
+    pub remedy: Option<String>,
 }
 
 impl Reason {
@@ -145,7 +148,14 @@ impl Reason {
             source: None,
             message: message.into(),
             matched: None,
+            remedy: None,
         }
+    }
+
+    /// Sets how to allow the action on purpose.
+    pub fn with_remedy(mut self, remedy: impl Into<String>) -> Self {
+        self.remedy = Some(remedy.into());
+        self
     }
 
     /// Sets the source file and line.
@@ -237,10 +247,12 @@ impl Decision {
                 if !also.is_empty() {
                     s.push_str(&format!("; also matched: {}", also.join(", ")));
                 }
+                s.push('.');
+                if let Some(remedy) = &r.remedy {
+                    s.push_str(&format!(" To allow it on purpose: {remedy}."));
+                }
                 if self.verdict == Verdict::Deny {
-                    s.push_str(". Do not try to work around this rule; ask the user if the action is needed.");
-                } else {
-                    s.push('.');
+                    s.push_str(" Do not try to work around this rule; ask the user if the action is needed.");
                 }
                 s
             }

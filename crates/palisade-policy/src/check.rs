@@ -3,6 +3,7 @@
 //! cannot say.
 
 use crate::path::resolve_lexical;
+use crate::rule::host_of;
 use palisade_shell::{Analysis, Effect, Origin, SimpleCommand};
 use std::path::{Path, PathBuf};
 
@@ -45,6 +46,8 @@ pub const DEFAULT_PROTECTED_BRANCHES: &[&str] = &[
 
 /// Everything a check may look at.
 pub(crate) struct CheckCtx<'a> {
+    /// The whole command line as the agent sent it.
+    pub command: &'a str,
     pub analysis: &'a Analysis,
     pub effects: &'a [Vec<Effect>],
     pub home: &'a Path,
@@ -66,6 +69,12 @@ pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) ->
         "git-push-force-unprotected" => git_push_force(cmd, cx, false),
         "pipe-to-shell" => pipe_to_shell(cmd, i, cx),
         "download-then-execute" => download_then_execute(cmd, i, cx),
+        "network-host" => network_host(i, values, cx),
+        "upload-file" => upload_file(cmd, i, cx),
+        "dynamic-lookup" => dynamic_lookup(cmd, values),
+        // The whole line is checked once, on its first command.
+        "fork-bomb" if i == 0 => fork_bomb(cx.command),
+        "fork-bomb" => None,
         _ => None,
     }
 }
@@ -436,9 +445,105 @@ fn download_then_execute(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Op
         .map(|_| cmd.raw.clone())
 }
 
+/// Hosts contacted by command `i`.
+fn hosts(i: usize, cx: &CheckCtx<'_>) -> Vec<(String, String, Option<String>)> {
+    cx.effects
+        .get(i)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| match e {
+            Effect::Network { target, upload } => {
+                host_of(target).map(|h| (h, target.clone(), upload.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `host` is `domain` or a subdomain of it.
+fn in_domain(host: &str, domain: &str) -> bool {
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+fn network_host(i: usize, values: &[String], cx: &CheckCtx<'_>) -> Option<String> {
+    hosts(i, cx)
+        .into_iter()
+        .find(|(h, _, _)| values.iter().any(|d| in_domain(h, d)))
+        .map(|(_, target, _)| target)
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+}
+
+fn upload_file(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
+    hosts(i, cx)
+        .into_iter()
+        .find(|(h, _, up)| up.is_some() && !is_loopback(h))
+        .map(|(_, target, up)| {
+            format!("{} (sends {} to {target})", cmd.raw, up.unwrap_or_default())
+        })
+}
+
+fn dynamic_lookup(cmd: &SimpleCommand, values: &[String]) -> Option<String> {
+    let p = prog(cmd);
+    (values.iter().any(|v| v == p)
+        && cmd
+            .args()
+            .iter()
+            .any(|w| w.dynamic && !w.value.starts_with('-')))
+    .then(|| cmd.raw.clone())
+}
+
+/// A function that calls itself twice through a pipe in the background
+/// (`:(){ :|:& };:`), in any spacing and with any name.
+fn fork_bomb(command: &str) -> Option<String> {
+    let squeezed: String = command.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut rest = squeezed.as_str();
+    while let Some(open) = rest.find("(){") {
+        let name_start = rest[..open]
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':' || c == '-' || c == '.'))
+            .map_or(0, |k| k + 1);
+        let name = &rest[name_start..open];
+        let body_start = open + 3;
+        let body_end = rest[body_start..]
+            .find('}')
+            .map_or(rest.len(), |k| body_start + k);
+        let body = &rest[body_start..body_end];
+        if !name.is_empty() && body.contains(&format!("{name}|{name}&")) {
+            return Some(command.to_string());
+        }
+        rest = &rest[body_start..];
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fork_bombs_in_any_spelling() {
+        for bomb in [
+            ":(){ :|:& };:",
+            "bomb() { bomb | bomb & }; bomb",
+            "x(){ x|x& };x",
+            "echo hi; :(){ :|: & }; :",
+        ] {
+            assert!(fork_bomb(bomb).is_some(), "{bomb}");
+        }
+        for ok in [
+            "f() { echo | cat & }; f",
+            "build() { make; }; build",
+            "a|a&",
+        ] {
+            assert!(fork_bomb(ok).is_none(), "{ok}");
+        }
+    }
 
     #[test]
     fn protected_branch_globs() {

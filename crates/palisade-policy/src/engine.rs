@@ -84,6 +84,8 @@ pub struct Policy {
     pub fail_mode: FailMode,
     /// Things worth telling the user (ignored rules, locks).
     pub warnings: Vec<String>,
+    /// The managed layer keeps the guard packs on (`lock_guard_packs`).
+    pub guards_locked: bool,
     home: PathBuf,
     path_index: OnceLock<Result<PathIndex, String>>,
 }
@@ -107,6 +109,7 @@ impl Policy {
             protected_branches: Vec::new(),
             fail_mode: FailMode::Closed,
             warnings: Vec::new(),
+            guards_locked: false,
             home: opts.home.clone(),
             path_index: OnceLock::new(),
         };
@@ -229,6 +232,7 @@ impl Policy {
                 .collect()
         });
         p.fail_mode = fail_mode.unwrap_or_default();
+        p.guards_locked = lock_guards;
         if opts.guard_packs {
             for g in guard::built_in()? {
                 if let Some((_, layer, file)) = disabled
@@ -346,13 +350,32 @@ impl Eval<'_> {
         let mut reason =
             Reason::new(r.display_id(), r.verdict, r.layer, message).with_source(r.source.clone());
         reason.matched = matched;
+        if r.verdict != Verdict::Allow {
+            let place = r
+                .source
+                .as_ref()
+                .map_or_else(|| "its file".to_string(), |s| s.to_string());
+            reason.remedy = Some(format!(
+                "whoever owns the {} layer can narrow or remove `{}` at {place}",
+                r.layer, r.text
+            ));
+        }
         reason
     }
 
     fn guard_reason(&self, g: &GuardRule, matched: String) -> Reason {
+        let remedy = if self.p.guards_locked {
+            "the user cannot: the organisation's managed policy keeps the built-in guard packs on; ask its owner".to_string()
+        } else {
+            format!(
+                "the user can add `disable_rules = [\"{}\"]` under `[policy]` in palisade.toml (the project root's, or ~/.config/palisade/palisade.toml for every project)",
+                g.id
+            )
+        };
         Reason::new(g.id.clone(), g.verdict, Layer::BuiltIn, g.message.clone())
             .with_source(Some(g.source.clone()))
             .with_matched(matched)
+            .with_remedy(remedy)
     }
 
     fn finish(mut self, allowed: bool) -> Decision {
@@ -706,7 +729,7 @@ impl Eval<'_> {
                     Effect::Network { target, .. } => self.network(target),
                 }
             }
-            self.guard_commands(&analysis, &effs, i);
+            self.guard_commands(command, &analysis, &effs, i);
             self.follow_cd(c);
         }
         all_allowed
@@ -811,10 +834,17 @@ impl Eval<'_> {
         }
     }
 
-    fn guard_commands(&mut self, analysis: &Analysis, effs: &[Vec<Effect>], i: usize) {
+    fn guard_commands(
+        &mut self,
+        command: &str,
+        analysis: &Analysis,
+        effs: &[Vec<Effect>],
+        i: usize,
+    ) {
         let c = &analysis.commands[i];
         let cwd = self.cwd.clone();
         let cx = CheckCtx {
+            command,
             analysis,
             effects: effs,
             home: &self.ctx.home,

@@ -31,6 +31,10 @@ pub const BUILT_IN_PACKS: &[(&str, &str)] = &[
         include_str!("../../../rules/guards/destructive.toml"),
     ),
     (
+        "rules/guards/exfiltration.toml",
+        include_str!("../../../rules/guards/exfiltration.toml"),
+    ),
+    (
         "rules/guards/remote-code.toml",
         include_str!("../../../rules/guards/remote-code.toml"),
     ),
@@ -41,6 +45,10 @@ pub const BUILT_IN_PACKS: &[(&str, &str)] = &[
     (
         "rules/guards/persistence.toml",
         include_str!("../../../rules/guards/persistence.toml"),
+    ),
+    (
+        "rules/guards/resource.toml",
+        include_str!("../../../rules/guards/resource.toml"),
     ),
 ];
 
@@ -54,6 +62,10 @@ pub const CHECKS: &[&str] = &[
     "git-push-force-unprotected",
     "pipe-to-shell",
     "download-then-execute",
+    "network-host",
+    "upload-file",
+    "dynamic-lookup",
+    "fork-bomb",
 ];
 
 #[derive(Deserialize)]

@@ -407,6 +407,17 @@ fn managed_locks() {
     );
     denied_by(e.bash("cat ~/.ssh/id_rsa"), "cred.ssh-private-key");
     let p = e.policy();
+    let d = p.evaluate(
+        &Action::Exec {
+            command: "cat ~/.ssh/id_rsa".into(),
+        },
+        &e.ctx(),
+    );
+    let why = d.explanation();
+    assert!(
+        why.contains("the organisation's managed policy keeps the built-in guard packs on"),
+        "{why}"
+    );
     assert!(
         p.warnings.iter().any(|w| w.contains("locks allow rules")),
         "{:?}",
@@ -427,6 +438,21 @@ fn lower_layer_can_switch_off_a_guard_when_not_locked() {
         "[policy]\ndisable_rules = [\"destructive.git-reset-hard\"]\n",
     )
     .expect("w");
+    // Before: the deny says exactly how to switch the rule off.
+    let p = std::fs::read_to_string(e.proj.join("palisade.toml")).expect("r");
+    std::fs::remove_file(e.proj.join("palisade.toml")).expect("rm");
+    let d = e.policy().evaluate(
+        &Action::Exec {
+            command: "git reset --hard".into(),
+        },
+        &e.ctx(),
+    );
+    assert!(
+        d.explanation().contains("To allow it on purpose: the user can add `disable_rules = [\"destructive.git-reset-hard\"]` under `[policy]` in palisade.toml"),
+        "{}",
+        d.explanation()
+    );
+    std::fs::write(e.proj.join("palisade.toml"), p).expect("w");
     assert_eq!(e.bash("git reset --hard").0, Verdict::Pass);
     assert!(e
         .policy()
