@@ -307,6 +307,7 @@ impl Policy {
             notes: Vec::new(),
             seen: HashSet::new(),
             skips_hidden: false,
+            from: None,
             names_only: false,
             cwd: ctx.cwd.clone(),
         };
@@ -324,6 +325,9 @@ struct Eval<'a> {
     seen: HashSet<(String, Option<String>)>,
     /// The simple command being checked walks trees without hidden files.
     skips_hidden: bool,
+    /// The simple command whose effects are being checked, and what it is
+    /// nested in (`'rm -rf ~' inside 'bash -c …'`); `None` for tool actions.
+    from: Option<String>,
     /// The simple command being checked walks trees for names, not contents.
     names_only: bool,
     /// The shell's working directory as `cd` commands earlier in the same
@@ -571,6 +575,20 @@ impl Eval<'_> {
             }
         }
         let shown = lexical.display().to_string();
+        // For shell commands, name the effect and where it came from:
+        // `Delete(/home/u, recursive) from 'rm -rf ~' inside 'bash -c …'`.
+        let effect = match &self.from {
+            Some(from) => {
+                let op_name = match op {
+                    FileOp::Read => "Read",
+                    FileOp::Write => "Write",
+                    FileOp::Delete => "Delete",
+                };
+                let rec = if recursive { ", recursive" } else { "" };
+                format!("{op_name}({shown}{rec}) from {from}")
+            }
+            None => shown.clone(),
+        };
         let mut allowed = false;
         let tool_name = tool.unwrap_or("Bash");
         let action_word = match op {
@@ -589,7 +607,7 @@ impl Eval<'_> {
                 _ => false,
             };
             if hit && (tool.is_some() || r.verdict != Verdict::Allow) {
-                let reason = self.rule_reason(r, Some(shown.clone()), &what);
+                let reason = self.rule_reason(r, Some(effect.clone()), &what);
                 if r.verdict == Verdict::Allow {
                     allowed = true;
                     self.allows.push(reason);
@@ -615,12 +633,12 @@ impl Eval<'_> {
             if r.verdict == Verdict::Allow {
                 if tool.is_some() && !dynamic {
                     allowed = true;
-                    let reason = self.rule_reason(r, Some(shown.clone()), &what);
+                    let reason = self.rule_reason(r, Some(effect.clone()), &what);
                     self.allows.push(reason);
                 }
                 continue;
             }
-            let reason = self.rule_reason(r, Some(shown.clone()), &what);
+            let reason = self.rule_reason(r, Some(effect.clone()), &what);
             self.push(reason);
         }
         guard_in.sort_unstable();
@@ -631,7 +649,7 @@ impl Eval<'_> {
             }
             let g = &self.p.guards[gi];
             if g.on.contains(&op) {
-                let reason = self.guard_reason(g, shown.clone());
+                let reason = self.guard_reason(g, effect.clone());
                 self.push(reason);
             }
         }
@@ -661,6 +679,7 @@ impl Eval<'_> {
         let mut all_allowed = analysis.parse_error.is_none() && !analysis.commands.is_empty();
         for (i, c) in analysis.commands.iter().enumerate() {
             all_allowed &= self.simple_command(c);
+            self.from = Some(describe(&analysis, i));
             self.skips_hidden = skips_hidden_files(c);
             // find, fd, tree, du and ls -R list names and sizes; they do not
             // read contents (find -exec commands are checked on their own).
@@ -876,6 +895,13 @@ impl Eval<'_> {
                 }
             }
             if let Some(m) = hit {
+                let m = if m == c.raw {
+                    describe(analysis, i)
+                } else {
+                    let full = describe(analysis, i);
+                    let parents = full.find(" inside '").map_or("", |k| &full[k..]);
+                    format!("{m}{parents}")
+                };
                 let reason = self.guard_reason(g, m);
                 self.push(reason);
             }
@@ -892,6 +918,34 @@ fn relaxes(fs: &FileSettings) -> bool {
         || fs.protected_branches.is_some()
         || fs.fail_mode.is_some()
         || fs.default_mode.is_some()
+}
+
+/// `'cmd'`, followed by `inside 'outer'` for each command it is nested in
+/// (a `bash -c` body, a substitution, an `xargs` or `find -exec`), each cut
+/// to 80 characters.
+fn describe(analysis: &Analysis, i: usize) -> String {
+    fn short(s: &str) -> String {
+        let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if one_line.chars().count() > 80 {
+            format!("{}…", one_line.chars().take(79).collect::<String>())
+        } else {
+            one_line
+        }
+    }
+    let cmds = &analysis.commands;
+    let Some(c) = cmds.get(i) else {
+        return String::new();
+    };
+    let mut out = format!("'{}'", short(&c.raw));
+    let mut parent = c.parent;
+    let mut hops = 0;
+    while let Some(k) = parent.filter(|_| hops < 16) {
+        let Some(pc) = cmds.get(k) else { break };
+        out.push_str(&format!(" inside '{}'", short(&pc.raw)));
+        parent = pc.parent;
+        hops += 1;
+    }
+    out
 }
 
 /// True for searchers that skip hidden files and directories by default

@@ -149,6 +149,23 @@ fn allowed_prefix_cannot_smuggle() {
 }
 
 #[test]
+fn a_decision_names_the_effect_and_where_it_came_from() {
+    let e = Env::new();
+    let d = e.policy().evaluate(
+        &Action::Exec {
+            command: "bash -c \"sh -c 'cat ~/.ssh/id_rsa'\"".into(),
+        },
+        &e.ctx(),
+    );
+    let m = d.reasons[0].matched.clone().unwrap_or_default();
+    let key = e.home.join(".ssh/id_rsa");
+    assert_eq!(
+        m,
+        format!("Read({}) from 'cat ~/.ssh/id_rsa' inside 'sh -c 'cat ~/.ssh/id_rsa'' inside 'bash -c \"sh -c 'cat ~/.ssh/id_rsa'\"'", key.display())
+    );
+}
+
+#[test]
 fn dynamic_text_never_matches_an_allow_rule() {
     let e = Env::new();
     e.project_settings(r#"{"permissions":{"allow":["Bash(echo:*)","Bash(npm test:*)"]}}"#);
