@@ -167,21 +167,48 @@ fn print_human(
             if an.commands.len() == 1 { "" } else { "s" }
         );
         for (i, c) in an.commands.iter().enumerate() {
-            let mut flags = Vec::new();
-            if c.dynamic {
-                flags.push("dynamic".to_string());
+            // Indent by nesting depth: a `bash -c` body, a substitution or an
+            // `xargs` command sits under the command that contains it.
+            let mut depth = 0;
+            let mut parent = c.parent;
+            while let Some(k) = parent.filter(|_| depth < 16) {
+                depth += 1;
+                parent = an.commands.get(k).and_then(|p| p.parent);
+            }
+            let pad = "   ".repeat(depth);
+            let mut flags = vec![format!("{:?}", c.origin).to_lowercase()];
+            if let Some(pp) = c.pipeline {
+                flags.push(format!("pipeline stage {}/{}", pp.index + 1, pp.len));
             }
             if !c.wrappers.is_empty() {
                 flags.push(format!("wrappers: {}", c.wrappers.join(" ")));
             }
-            flags.push(format!("{:?}", c.origin).to_lowercase());
-            let _ = writeln!(o, "  {}. {}   ({})", i + 1, c.raw, flags.join(", "));
+            if c.dynamic {
+                flags.push("dynamic".to_string());
+            }
+            let _ = writeln!(o, "  {pad}{}. {}   ({})", i + 1, c.raw, flags.join(", "));
             for e in palisade_shell::effects(c) {
-                let _ = writeln!(
-                    o,
-                    "       effect: {}",
-                    serde_json::to_string(&e).unwrap_or_default()
-                );
+                let e = match e {
+                    palisade_shell::Effect::Read {
+                        path, recursive, ..
+                    } => {
+                        format!("Read({path}{})", if recursive { ", recursive" } else { "" })
+                    }
+                    palisade_shell::Effect::Write { path, .. } => format!("Write({path})"),
+                    palisade_shell::Effect::Delete {
+                        path, recursive, ..
+                    } => {
+                        format!(
+                            "Delete({path}{})",
+                            if recursive { ", recursive" } else { "" }
+                        )
+                    }
+                    palisade_shell::Effect::Network { target, upload } => match upload {
+                        Some(f) => format!("Network({target}, upload {f})"),
+                        None => format!("Network({target})"),
+                    },
+                };
+                let _ = writeln!(o, "  {pad}     effect: {e}");
             }
         }
         if let Some(e) = &an.parse_error {
