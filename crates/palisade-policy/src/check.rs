@@ -69,6 +69,7 @@ pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) ->
         "git-push-force-unprotected" => git_push_force(cmd, cx, false),
         "pipe-to-shell" => pipe_to_shell(cmd, i, cx),
         "download-then-execute" => download_then_execute(cmd, i, cx),
+        "dynamic-code" => dynamic_code(cmd),
         "network-host" => network_host(i, values, cx),
         "upload-file" => upload_file(cmd, i, cx),
         "dynamic-lookup" => dynamic_lookup(cmd, values),
@@ -443,6 +444,37 @@ fn download_then_execute(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Op
     };
     runs.filter(|r| downloaded.contains(r))
         .map(|_| cmd.raw.clone())
+}
+
+/// Code whose text is only known at run time: a dynamic program word,
+/// `eval`/`source` of dynamic text, a shell's `-c` body or an interpreter's
+/// `-c`/`-e` code that is dynamic.
+fn dynamic_code(cmd: &SimpleCommand) -> Option<String> {
+    let Some(first) = cmd.words.first() else {
+        return None;
+    };
+    if first.dynamic {
+        return Some(cmd.raw.clone());
+    }
+    let p = prog(cmd);
+    let args = cmd.args();
+    let hit = if EVALUATORS.contains(&p) {
+        args.iter().any(|w| w.dynamic)
+    } else if SHELLS.contains(&p) || INTERPRETERS.contains(&p) {
+        // The word after -c / -e (or a combined flag ending in c, like -lc).
+        args.windows(2).any(|pair| {
+            let flag = pair[0].value.as_str();
+            let is_code_flag = matches!(flag, "-c" | "-e" | "-E" | "--eval" | "-r" | "-p")
+                || (flag.starts_with('-')
+                    && !flag.starts_with("--")
+                    && flag.ends_with('c')
+                    && SHELLS.contains(&p));
+            is_code_flag && pair[1].dynamic
+        })
+    } else {
+        false
+    };
+    hit.then(|| cmd.raw.clone())
 }
 
 /// Hosts contacted by command `i`.

@@ -62,6 +62,7 @@ pub const CHECKS: &[&str] = &[
     "git-push-force-unprotected",
     "pipe-to-shell",
     "download-then-execute",
+    "dynamic-code",
     "network-host",
     "upload-file",
     "dynamic-lookup",

@@ -178,7 +178,16 @@ fn dynamic_text_never_matches_an_allow_rule() {
         "echo `id`",
     ] {
         let (v, _) = e.bash(dynamic);
-        assert_eq!(v, Verdict::Pass, "{dynamic} must not be auto-allowed");
+        assert_ne!(v, Verdict::Allow, "{dynamic} must not be auto-allowed");
+    }
+    // Code known only at run time is asked about, not passed silently.
+    for code in ["$CMD arg", "eval \"$X\"", "bash -c \"$X\""] {
+        let (v, rules) = e.bash(code);
+        assert_eq!(v, Verdict::Ask, "{code}: {rules:?}");
+        assert!(
+            rules.iter().any(|r| r == "rce.dynamic-code"),
+            "{code}: {rules:?}"
+        );
     }
     // A syntax error is never allowed either.
     assert_eq!(e.bash("echo \"unterminated").0, Verdict::Pass);
@@ -188,7 +197,7 @@ fn dynamic_text_never_matches_an_allow_rule() {
     // Even allow-everything (`Bash`) does not cover text known only at run time.
     e.project_settings(r#"{"permissions":{"allow":["Bash"]}}"#);
     assert_eq!(e.bash("make all").0, Verdict::Allow);
-    assert_eq!(e.bash("$CMD arg").0, Verdict::Pass);
+    assert_eq!(e.bash("$CMD arg").0, Verdict::Ask);
 }
 
 #[test]
