@@ -450,9 +450,7 @@ fn download_then_execute(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Op
 /// `eval`/`source` of dynamic text, a shell's `-c` body or an interpreter's
 /// `-c`/`-e` code that is dynamic.
 fn dynamic_code(cmd: &SimpleCommand) -> Option<String> {
-    let Some(first) = cmd.words.first() else {
-        return None;
-    };
+    let first = cmd.words.first()?;
     if first.dynamic {
         return Some(cmd.raw.clone());
     }
