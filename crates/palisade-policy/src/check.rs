@@ -70,6 +70,9 @@ pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) ->
         "pipe-to-shell" => pipe_to_shell(cmd, i, cx),
         "download-then-execute" => download_then_execute(cmd, i, cx),
         "dynamic-code" => dynamic_code(cmd),
+        "recursive-perm-outside-project" => perm_outside(cmd, i, cx),
+        "secret-variable-print" => secret_variable(cmd, true),
+        "secret-variable-use" => secret_variable(cmd, false),
         "network-host" => network_host(i, values, cx),
         "upload-file" => upload_file(cmd, i, cx),
         "dynamic-lookup" => dynamic_lookup(cmd, values),
@@ -106,7 +109,9 @@ fn environment_dump(cmd: &SimpleCommand) -> Option<String> {
 /// A path is known statically if its word is static, or dynamic only through
 /// a leading `$HOME`/`${HOME}`/`$PWD`/`${PWD}` that Palisade resolves.
 fn static_path(raw: &str, dynamic: bool) -> Option<&str> {
-    if !dynamic {
+    // A glob (`/tmp/build-*`) is static enough: the directories it can
+    // reach are known.
+    if !dynamic || !raw.contains(['$', '`']) {
         return Some(raw);
     }
     let rest = ["$HOME", "${HOME}", "$PWD", "${PWD}"]
@@ -145,7 +150,9 @@ fn recursive_deletes<'a>(i: usize, cx: &'a CheckCtx<'_>) -> impl Iterator<Item =
 }
 
 fn rm_outside(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
-    let is_find = prog(cmd) == "find";
+    // find (and what find -exec runs) acts on matches under a start path,
+    // so naming the project root there is normal.
+    let is_find = prog(cmd) == "find" || cmd.origin == Origin::FindExec;
     for (raw, dynamic) in recursive_deletes(i, cx) {
         let Some(p) = static_path(raw, dynamic) else {
             continue;
@@ -157,10 +164,14 @@ fn rm_outside(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String
         let in_work = cx
             .work_dirs
             .iter()
-            .any(|d| path.starts_with(d) && path != *d);
+            .any(|d| path.starts_with(d) && (path != *d || is_find));
+        // Temporary directories are fair game, but not when the home or the
+        // project happens to live under one.
         let in_tmp = temp_dirs()
             .iter()
-            .any(|t| path.starts_with(t) && path != *t);
+            .any(|t| path.starts_with(t) && path != *t)
+            && !path.starts_with(cx.home)
+            && !cx.project_root.starts_with(&path);
         if root_or_home || ancestor_of_project || (!in_work && !in_tmp) {
             return Some(format!("{} (deletes {})", cmd.raw, path.display()));
         }
@@ -228,7 +239,7 @@ fn rm_dynamic(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String
     {
         return Some(cmd.raw.clone());
     }
-    let fed_args = matches!(cmd.origin, Origin::Xargs | Origin::FindExec);
+    let fed_args = cmd.origin == Origin::Xargs;
     if prog(cmd) == "rm"
         && has_recursive_flag(cmd)
         && (fed_args || (cmd.dynamic && deletes.is_empty()))
@@ -446,6 +457,103 @@ fn download_then_execute(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Op
         .map(|_| cmd.raw.clone())
 }
 
+/// Programs whose output is their arguments.
+const PRINTERS: &[&str] = &["echo", "printf", "print", "printenv", "env"];
+
+/// True if an environment variable's name says it holds a secret
+/// (`GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY`, `OPENAI_API_KEY`, `DB_PASSWORD`),
+/// unless it names a location (`…_FILE`, `…_PATH`, `…_DIR`, `…_URL`).
+fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    const MARKS: &[&str] = &[
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "ACCESS_KEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+        "AUTH_KEY",
+    ];
+    const LOCATIONS: &[&str] = &["_FILE", "_PATH", "_DIR", "_URL", "_HINT", "_NAME", "_ID"];
+    MARKS.iter().any(|m| n.contains(m))
+        && !LOCATIONS
+            .iter()
+            .any(|l| n.ends_with(l) || n.contains(&format!("{l}_")))
+}
+
+/// Names referenced as `$NAME` or `${NAME…}` in `text`.
+fn var_refs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        if b[k] == b'$' {
+            let start = if b.get(k + 1) == Some(&b'{') {
+                k + 2
+            } else {
+                k + 1
+            };
+            let mut end = start;
+            while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+                end += 1;
+            }
+            if end > start {
+                out.push(&text[start..end]);
+            }
+            k = end.max(k + 1);
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
+/// A secret variable printed (`print = true`: echo/printf/printenv) or
+/// passed to any other program (`print = false`).
+fn secret_variable(cmd: &SimpleCommand, print: bool) -> Option<String> {
+    let p = prog(cmd);
+    let printer = PRINTERS.contains(&p);
+    if printer != print {
+        return None;
+    }
+    let mut texts: Vec<&str> = cmd.words.iter().skip(1).map(|w| w.value.as_str()).collect();
+    texts.extend(cmd.assignments.iter().map(|(_, w)| w.value.as_str()));
+    texts.extend(cmd.redirects.iter().map(|r| r.target.value.as_str()));
+    texts.extend(cmd.redirects.iter().filter_map(|r| r.body.as_deref()));
+    let referenced = texts
+        .iter()
+        .any(|t| var_refs(t).into_iter().any(secret_name));
+    // `printenv NAME` names the variable without a `$`.
+    let named = p == "printenv" && cmd.args().iter().any(|w| secret_name(&w.value));
+    (referenced || named).then(|| cmd.raw.clone())
+}
+
+fn perm_outside(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
+    if !matches!(prog(cmd), "chmod" | "chown" | "chgrp" | "setfacl") || !has_recursive_flag(cmd) {
+        return None;
+    }
+    for e in cx.effects.get(i).into_iter().flatten() {
+        let Effect::Write { path, dynamic } = e else {
+            continue;
+        };
+        let Some(p) = static_path(path, *dynamic) else {
+            continue;
+        };
+        let path = resolve_lexical(p, cx.cwd, cx.home);
+        let inside = cx
+            .work_dirs
+            .iter()
+            .any(|d| path.starts_with(d) && path != *d);
+        if !inside {
+            return Some(format!("{} (changes {})", cmd.raw, path.display()));
+        }
+    }
+    None
+}
+
 /// Code whose text is only known at run time: a dynamic program word,
 /// `eval`/`source` of dynamic text, a shell's `-c` body or an interpreter's
 /// `-c`/`-e` code that is dynamic.
@@ -555,6 +663,32 @@ fn fork_bomb(command: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_variable_names() {
+        for yes in [
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "OPENAI_API_KEY",
+            "db_password",
+            "NPM_TOKEN",
+            "GOOGLE_APPLICATION_CREDENTIALS_JSON",
+        ] {
+            assert!(secret_name(yes), "{yes}");
+        }
+        for no in [
+            "HOME",
+            "PATH",
+            "TOKEN_FILE",
+            "SECRET_DIR",
+            "TOKEN_FILE_PATH_HINT",
+            "AUTHOR",
+            "USER",
+        ] {
+            assert!(!secret_name(no), "{no}");
+        }
+        assert_eq!(var_refs("a=$X and ${Y:-z} $ 1 $$"), vec!["X", "Y"]);
+    }
 
     #[test]
     fn fork_bombs_in_any_spelling() {

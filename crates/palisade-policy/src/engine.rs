@@ -8,7 +8,7 @@ use crate::layer::{self, LoadOptions, LoadedFile};
 use crate::path::{candidates, compile_glob, resolve_lexical, Anchors, PathGlob};
 use crate::rule::{self, domain_matches, host_of, Matcher, PathTool, PermissionRule};
 use palisade_core::{Action, Context, Decision, Layer, Reason, Source, Verdict};
-use palisade_shell::{analyze, effects, Analysis, Effect, SimpleCommand};
+use palisade_shell::{analyze, effects, Analysis, Effect, Origin, SimpleCommand};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -663,7 +663,8 @@ impl Eval<'_> {
                 "the command could not be fully parsed ({e}), so allow rules do not apply"
             ));
         }
-        let effs: Vec<Vec<Effect>> = analysis.commands.iter().map(effects).collect();
+        let mut effs: Vec<Vec<Effect>> = analysis.commands.iter().map(effects).collect();
+        substitute_find_roots(&analysis, &mut effs);
         let whole = rule::normalize_ws(command);
         // Rules that match the whole text (patterns spanning operators).
         for r in &self.p.rules {
@@ -918,6 +919,64 @@ fn relaxes(fs: &FileSettings) -> bool {
         || fs.protected_branches.is_some()
         || fs.fail_mode.is_some()
         || fs.default_mode.is_some()
+}
+
+/// A command run by `find … -exec CMD {} ;` acts on whatever `find` walks:
+/// its `{}` stands for the whole tree under each of `find`'s start paths, so
+/// `find ~/.ssh -name 'id_*' -exec cat {} \;` reads `~/.ssh` recursively.
+fn substitute_find_roots(analysis: &Analysis, effs: &mut [Vec<Effect>]) {
+    for (i, c) in analysis.commands.iter().enumerate() {
+        if c.origin != Origin::FindExec {
+            continue;
+        }
+        let Some(find) = c.parent.and_then(|p| analysis.commands.get(p)) else {
+            continue;
+        };
+        if find.program() != Some("find") {
+            continue;
+        }
+        let mut roots: Vec<(String, bool)> = find
+            .args()
+            .iter()
+            .take_while(|w| !w.value.starts_with('-') && w.value != "(" && w.value != "!")
+            .map(|w| (w.value.clone(), w.dynamic))
+            .collect();
+        if roots.is_empty() {
+            roots.push((".".to_string(), false));
+        }
+        let Some(list) = effs.get_mut(i) else {
+            continue;
+        };
+        let mut out = Vec::with_capacity(list.len());
+        for e in list.drain(..) {
+            match e {
+                Effect::Read { path, .. } if path.contains("{}") => {
+                    out.extend(roots.iter().map(|(r, d)| Effect::Read {
+                        path: r.clone(),
+                        recursive: true,
+                        dynamic: *d,
+                    }));
+                }
+                Effect::Write { path, .. } if path.contains("{}") => {
+                    out.extend(roots.iter().map(|(r, d)| Effect::Write {
+                        path: r.clone(),
+                        dynamic: *d,
+                    }));
+                }
+                Effect::Delete {
+                    path, recursive, ..
+                } if path.contains("{}") => {
+                    out.extend(roots.iter().map(|(r, d)| Effect::Delete {
+                        path: r.clone(),
+                        recursive,
+                        dynamic: *d,
+                    }));
+                }
+                other => out.push(other),
+            }
+        }
+        *list = out;
+    }
 }
 
 /// `'cmd'`, followed by `inside 'outer'` for each command it is nested in
