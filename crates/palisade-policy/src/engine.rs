@@ -873,7 +873,15 @@ impl Eval<'_> {
             work_dirs: &self.p.work_dirs,
             protected: &self.p.protected_branches,
         };
-        let text = c.text();
+        // Regexes see the program by its base name (`/sbin/reboot -f` is `reboot -f`).
+        let text = match (c.program(), c.words.first()) {
+            (Some(base), Some(w)) if w.value != base => {
+                let mut t = c.text();
+                t.replace_range(..w.value.len(), base);
+                t
+            }
+            _ => c.text(),
+        };
         let prog = c.program().unwrap_or("");
         for g in &self.p.guards {
             let mut hit: Option<String> = None;

@@ -70,6 +70,7 @@ pub const CHECKS: &[&str] = &[
     "upload-file",
     "dynamic-lookup",
     "fork-bomb",
+    "shell-network-pipeline",
 ];
 
 #[derive(Deserialize)]
