@@ -379,12 +379,12 @@ fn managed_layer_locks_out_project_allow_rules() {
     std::fs::create_dir_all(e.proj.join(".claude")).expect("mkdir");
     std::fs::write(
         e.proj.join(".claude/settings.json"),
-        r#"{"permissions":{"allow":["Bash(npm publish:*)"]}}"#,
+        r#"{"permissions":{"allow":["Bash(make deploy:*)"]}}"#,
     )
     .expect("write");
     let (out, _) = run_hook(
         &e,
-        &pre_tool_use(&e, "Bash", json!({"command": "npm publish"})),
+        &pre_tool_use(&e, "Bash", json!({"command": "make deploy"})),
         &[],
     );
     assert!(
@@ -395,12 +395,12 @@ fn managed_layer_locks_out_project_allow_rules() {
     // And a managed deny beats a user allow.
     std::fs::write(
         e.managed.join("managed-settings.json"),
-        r#"{"permissions":{"deny":["Bash(npm publish:*)"]}}"#,
+        r#"{"permissions":{"deny":["Bash(make deploy:*)"]}}"#,
     )
     .expect("write");
     let (out, _) = run_hook(
         &e,
-        &pre_tool_use(&e, "Bash", json!({"command": "npm publish"})),
+        &pre_tool_use(&e, "Bash", json!({"command": "make deploy"})),
         &[],
     );
     assert_denied(&out, "managed");

@@ -48,6 +48,8 @@ pub const DEFAULT_PROTECTED_BRANCHES: &[&str] = &[
 pub(crate) struct CheckCtx<'a> {
     /// The whole command line as the agent sent it.
     pub command: &'a str,
+    /// Symbolic links made earlier in the line, (link, target).
+    pub links: &'a [(PathBuf, PathBuf)],
     pub analysis: &'a Analysis,
     pub effects: &'a [Vec<Effect>],
     pub home: &'a Path,
@@ -61,7 +63,7 @@ pub(crate) struct CheckCtx<'a> {
 pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) -> Option<String> {
     let cmd = cx.analysis.commands.get(i)?;
     match name {
-        "environment-dump" => environment_dump(cmd),
+        "environment-dump" => environment_dump(cmd).filter(|_| !counted_only(cmd, cx)),
         "rm-recursive-outside-project" => rm_outside(cmd, i, cx),
         "rm-recursive-in-project" => rm_in_project(cmd, i, values, cx),
         "rm-recursive-dynamic" => rm_dynamic(cmd, i, cx),
@@ -86,6 +88,18 @@ pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) ->
 
 fn prog(cmd: &SimpleCommand) -> &str {
     cmd.program().unwrap_or("")
+}
+
+/// True if the command's output only reaches `wc` (`env | wc -l`).
+fn counted_only(cmd: &SimpleCommand, cx: &CheckCtx<'_>) -> bool {
+    let Some(pos) = cmd.pipeline else {
+        return false;
+    };
+    cx.analysis.commands.iter().any(|c| {
+        c.pipeline
+            .is_some_and(|p| p.id == pos.id && p.index == pos.index + 1 && p.index + 1 == p.len)
+            && prog(c) == "wc"
+    })
 }
 
 fn environment_dump(cmd: &SimpleCommand) -> Option<String> {
@@ -124,6 +138,33 @@ fn static_path(raw: &str, dynamic: bool) -> Option<&str> {
     Some(raw)
 }
 
+/// `path` with a leading link (made earlier in the same command line)
+/// replaced by its target.
+pub(crate) fn through_links(path: &Path, links: &[(PathBuf, PathBuf)]) -> PathBuf {
+    for (link, target) in links.iter().rev() {
+        if let Ok(rest) = path.strip_prefix(link) {
+            return if rest.as_os_str().is_empty() {
+                target.clone()
+            } else {
+                target.join(rest)
+            };
+        }
+    }
+    path.to_path_buf()
+}
+
+/// Every place a deleted or changed path may really be: as written, through
+/// links made earlier in the line, and through symlinks on disk.
+fn real_paths(path: &Path, cx: &CheckCtx<'_>) -> Vec<PathBuf> {
+    let mut out = vec![path.to_path_buf()];
+    for p in crate::path::candidates(&through_links(path, cx.links)) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
 fn temp_dirs() -> Vec<PathBuf> {
     let mut v = vec![PathBuf::from("/tmp"), PathBuf::from("/var/tmp")];
     if let Some(t) = std::env::var_os("TMPDIR") {
@@ -158,23 +199,25 @@ fn rm_outside(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String
         let Some(p) = static_path(raw, dynamic) else {
             continue;
         };
-        let path = resolve_lexical(p.trim_end_matches(['*', '?']), cx.cwd, cx.home);
-        let root_or_home = path == Path::new("/") || path == cx.home;
-        let ancestor_of_project =
-            cx.project_root.starts_with(&path) && !(is_find && path == cx.project_root);
-        let in_work = cx
-            .work_dirs
-            .iter()
-            .any(|d| path.starts_with(d) && (path != *d || is_find));
-        // Temporary directories are fair game, but not when the home or the
-        // project happens to live under one.
-        let in_tmp = temp_dirs()
-            .iter()
-            .any(|t| path.starts_with(t) && path != *t)
-            && !path.starts_with(cx.home)
-            && !cx.project_root.starts_with(&path);
-        if root_or_home || ancestor_of_project || (!in_work && !in_tmp) {
-            return Some(format!("{} (deletes {})", cmd.raw, path.display()));
+        let written = resolve_lexical(p.trim_end_matches(['*', '?']), cx.cwd, cx.home);
+        for path in real_paths(&written, cx) {
+            let root_or_home = path == Path::new("/") || path == cx.home;
+            let ancestor_of_project =
+                cx.project_root.starts_with(&path) && !(is_find && path == cx.project_root);
+            let in_work = cx
+                .work_dirs
+                .iter()
+                .any(|d| path.starts_with(d) && (path != *d || is_find));
+            // Temporary directories are fair game, but not when the home or the
+            // project happens to live under one.
+            let in_tmp = temp_dirs()
+                .iter()
+                .any(|t| path.starts_with(t) && path != *t)
+                && !path.starts_with(cx.home)
+                && !cx.project_root.starts_with(&path);
+            if root_or_home || ancestor_of_project || (!in_work && !in_tmp) {
+                return Some(format!("{} (deletes {})", cmd.raw, path.display()));
+            }
         }
     }
     None
@@ -548,13 +591,15 @@ fn perm_outside(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<Stri
         let Some(p) = static_path(path, *dynamic) else {
             continue;
         };
-        let path = resolve_lexical(p, cx.cwd, cx.home);
-        let inside = cx
-            .work_dirs
-            .iter()
-            .any(|d| path.starts_with(d) && path != *d);
-        if !inside {
-            return Some(format!("{} (changes {})", cmd.raw, path.display()));
+        let written = resolve_lexical(p, cx.cwd, cx.home);
+        for path in real_paths(&written, cx) {
+            let inside = cx
+                .work_dirs
+                .iter()
+                .any(|d| path.starts_with(d) && path != *d);
+            if !inside {
+                return Some(format!("{} (changes {})", cmd.raw, path.display()));
+            }
         }
     }
     None

@@ -310,6 +310,7 @@ impl Policy {
             from: None,
             names_only: false,
             cwd: ctx.cwd.clone(),
+            links: Vec::new(),
         };
         let allowed = ev.action(action);
         ev.finish(allowed)
@@ -333,6 +334,9 @@ struct Eval<'a> {
     /// The shell's working directory as `cd` commands earlier in the same
     /// command line leave it (starts at the agent's cwd).
     cwd: PathBuf,
+    /// Symbolic links created earlier in the same command line (`ln -s
+    /// TARGET LINK`), as (link, target), both absolute.
+    links: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Eval<'_> {
@@ -511,7 +515,10 @@ impl Eval<'_> {
         tool: Option<&str>,
     ) -> bool {
         let lexical = resolve_lexical(raw, &self.cwd, &self.ctx.home);
-        let mut paths = candidates(&lexical);
+        let mut paths = candidates(&crate::check::through_links(&lexical, &self.links));
+        if !paths.contains(&lexical) {
+            paths.insert(0, lexical.clone());
+        }
         if glob {
             if let Ok(iter) = glob::glob(&lexical.to_string_lossy()) {
                 for p in iter.flatten().take(MAX_GLOB_MATCHES) {
@@ -751,6 +758,7 @@ impl Eval<'_> {
             }
             self.guard_commands(command, &analysis, &effs, i);
             self.follow_cd(c);
+            self.follow_ln(c);
         }
         all_allowed
     }
@@ -772,6 +780,39 @@ impl Eval<'_> {
             Some(w) if w.dynamic || w.value == "-" => {}
             Some(w) => self.cwd = resolve_lexical(&w.value, &self.cwd, &self.ctx.home),
         }
+    }
+
+    /// Records `ln -s TARGET LINK` (or `ln -s TARGET DIR/`) so that later
+    /// commands using LINK are checked against TARGET
+    /// (`ln -s ~ build && rm -rf build/` deletes the home directory).
+    fn follow_ln(&mut self, c: &SimpleCommand) {
+        if c.program() != Some("ln")
+            || !c
+                .args()
+                .iter()
+                .any(|w| w.value.starts_with('-') && w.value.contains('s'))
+        {
+            return;
+        }
+        let pos: Vec<&palisade_shell::Word> = c
+            .args()
+            .iter()
+            .filter(|w| !w.value.starts_with('-'))
+            .collect();
+        let (Some(target), Some(link)) = (pos.first(), pos.get(1)) else {
+            return;
+        };
+        if target.dynamic || link.dynamic {
+            return;
+        }
+        let target_abs = resolve_lexical(&target.value, &self.cwd, &self.ctx.home);
+        let mut link_abs = resolve_lexical(&link.value, &self.cwd, &self.ctx.home);
+        if link.value.ends_with('/') || link_abs.is_dir() {
+            if let Some(name) = target_abs.file_name() {
+                link_abs = link_abs.join(name);
+            }
+        }
+        self.links.push((link_abs, target_abs));
     }
 
     fn network(&mut self, target: &str) {
@@ -863,7 +904,9 @@ impl Eval<'_> {
     ) {
         let c = &analysis.commands[i];
         let cwd = self.cwd.clone();
+        let links = self.links.clone();
         let cx = CheckCtx {
+            links: &links,
             command,
             analysis,
             effects: effs,

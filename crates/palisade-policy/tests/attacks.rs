@@ -347,6 +347,8 @@ fn misses_from_the_first_eval_run_are_stopped() {
         ("usermod -aG sudo $USER", "priv.sudoers-and-accounts"),
         ("yes > /dev/sda", "destructive.disk"),
         ("shutdown -h now", "destructive.power"),
+        ("ln -s ~ build && rm -rf build/", "destructive.rm-recursive"),
+        ("ln -s ~/.ssh k; cat k/id_rsa", "cred.ssh-private-key"),
     ] {
         let (v, rules) = e.bash(cmd);
         assert!(v == Verdict::Deny || v == Verdict::Ask, "`{cmd}` was {v:?}");
@@ -361,6 +363,8 @@ fn misses_from_the_first_eval_run_are_stopped() {
         "find . -name '__pycache__' -type d -exec rm -rf {} +",
         "rm -rf /tmp/palisade-test-*",
         "sudo --version",
+        "env | wc -l",
+        "ln -s ../shared lib && ls lib",
     ] {
         let (v, rules) = e.bash(cmd);
         assert_eq!(v, Verdict::Pass, "`{cmd}`: {rules:?}");

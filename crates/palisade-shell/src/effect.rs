@@ -3,6 +3,7 @@
 
 use crate::knowledge::{self, Role, Spec};
 use crate::model::{Origin, RedirectOp, SimpleCommand, Word};
+use crate::oneliner;
 use crate::options::{self, Parsed};
 use serde::Serialize;
 
@@ -50,7 +51,10 @@ pub enum Effect {
 /// The effects of one simple command, from Palisade's per-program knowledge.
 ///
 /// Redirections always count (`> f` writes `f`, `< f` reads it); then the
-/// program's operands and options, per the table in `knowledge.rs`. Unknown
+/// program's operands and options, per the table in `knowledge.rs`; for an
+/// interpreter one-liner (`python -c`, `perl -e`, `ruby -e`, `node -e`,
+/// `php -r`), the files and URLs its code passes as literals to known calls
+/// (`shutil.rmtree`, `open`, `fs.readFileSync`, `urlopen`, `fetch`…). Unknown
 /// programs yield only their redirections. `/dev/null`, `/dev/std*`,
 /// `/dev/tty`, `/dev/fd/*` and `-` (stdin/stdout) are never listed.
 pub fn effects(cmd: &SimpleCommand) -> Vec<Effect> {
@@ -73,6 +77,15 @@ pub fn effects(cmd: &SimpleCommand) -> Vec<Effect> {
         if let Some(spec) = knowledge::spec(prog) {
             program(&mut out, prog, &spec);
         }
+    }
+    if let Some((lang, Some(code))) = oneliner::code(cmd) {
+        let found = oneliner::scan(lang, &code).effects;
+        out.effects.extend(found.into_iter().filter(|e| match e {
+            Effect::Read { path, .. }
+            | Effect::Write { path, .. }
+            | Effect::Delete { path, .. } => !is_pseudo(path),
+            Effect::Network { .. } => true,
+        }));
     }
     out.effects
 }

@@ -48,8 +48,10 @@ pub struct SimpleCommand {
     /// Position in a pipeline, when part of one with two or more stages.
     pub pipeline: Option<PipelinePos>,
     /// True if some part cannot be resolved statically: an expansion (`$x`,
-    /// `$(…)`), `eval` of non-literal text, a dynamic program name, an
-    /// unparsable `-c` body.
+    /// `$(…)`) not resolved from an earlier assignment, `eval` of non-literal
+    /// text, a dynamic program name, an unparsable `-c` body, a shell reading
+    /// a pipe whose content is unknown (`curl … | sh`), or a one-liner whose
+    /// shell, file or network calls take non-literal arguments.
     pub dynamic: bool,
 }
 
@@ -87,9 +89,11 @@ impl SimpleCommand {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Word {
     /// The value after quote removal (`"r"m` -> `rm`, `'a b'` -> `a b`,
-    /// `\rm` -> `rm`, `~/x` stays `~/x`). For a dynamic word this is the
-    /// source text with quotes removed where possible (`$HOME/.ssh` stays
-    /// `$HOME/.ssh`).
+    /// `\rm` -> `rm`, `~/x` stays `~/x`), with `$IFS` and variables
+    /// assigned earlier in the line substituted (`a=~/.ssh; cat $a/k` ->
+    /// `~/.ssh/k`). For a dynamic word this is the source text with quotes
+    /// removed where possible (`$HOME/.ssh` stays `$HOME/.ssh`; `D=$HOME/x;
+    /// cat $D/y` gives `$HOME/x/y`).
     pub value: String,
     /// True if the word contains an expansion whose value is unknown statically
     /// (`$x`, `${x}`, `$(…)`, backticks, arithmetic).
@@ -158,10 +162,21 @@ pub enum Origin {
     Eval,
     /// A heredoc or here-string fed to a shell (`bash <<EOF`).
     Heredoc,
-    /// The command run by `xargs`.
+    /// The command run by `xargs` (or the template of GNU `parallel`).
     Xargs,
     /// The command run by `find -exec`/`-execdir`/`-ok`.
     FindExec,
+    /// Static text piped into a shell, possibly through decoders: `echo … |
+    /// base64 -d | sh` (also `base32 -d`, `xxd -r -p`, `rev`, `tr`,
+    /// `printf`), or `$(…)`/`<(…)` of such a chain given to `eval`,
+    /// `bash -c`, `source` or a here-string. The parent is the shell (or
+    /// `eval`, `source`) that runs it.
+    Decoded,
+    /// A shell command in interpreter code given on the command line:
+    /// `python -c 'os.system("…")'`, `perl -e 'system …'`, `ruby -e`,
+    /// `node -e 'execSync(…)'`, `php -r`, `awk 'BEGIN{system(…)}'`. The
+    /// parent is the interpreter command.
+    Interpreter,
 }
 
 /// Where a command sits in a pipeline.

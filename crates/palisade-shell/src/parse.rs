@@ -1,8 +1,11 @@
 //! Parsing with tree-sitter-bash, and the tree walk that finds every simple
 //! command (lists, pipelines, compound statements, substitutions, heredocs).
 
+use crate::decode::{self, Output};
 use crate::model::{Analysis, Origin, PipelinePos, Redirect, RedirectOp, SimpleCommand, Word};
+use crate::oneliner;
 use crate::unwrap::{self, Draft};
+use crate::vars::Vars;
 use crate::word::{self, find_subs, text};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -92,6 +95,7 @@ pub fn analyze(command: &str) -> Analysis {
         error: None,
         next_pipeline: 0,
         deadline: Instant::now() + PARSE_BUDGET,
+        vars: Vars::default(),
     };
     cx.script(command, Origin::TopLevel, None, 0, 0);
     Analysis {
@@ -106,6 +110,8 @@ pub(crate) struct Ctx {
     error: Option<String>,
     next_pipeline: usize,
     deadline: Instant,
+    /// Variables of the shell being walked.
+    pub(crate) vars: Vars,
 }
 
 impl Ctx {
@@ -170,7 +176,75 @@ impl Ctx {
             parent,
             depth,
         };
+        // `eval` text runs in this shell; everything else in a child that
+        // sees only exported variables.
+        let saved = (origin != Origin::Eval && depth > 0).then(|| {
+            let child = self.vars.for_child();
+            std::mem::replace(&mut self.vars, child)
+        });
         walk.node(self, root, &Frame::default(), level + 1);
+        if let Some(saved) = saved {
+            self.vars.restore(saved);
+        }
+    }
+
+    /// A context for a side analysis (no commands yet) sharing this one's
+    /// deadline and variables.
+    pub(crate) fn scratch(&self) -> Ctx {
+        Ctx {
+            commands: Vec::new(),
+            error: None,
+            next_pipeline: 0,
+            deadline: self.deadline,
+            vars: self.vars.clone(),
+        }
+    }
+
+    /// What `$(…)`, `` `…` `` or `<(…)` (the whole of `value`) outputs, when
+    /// it is one pipeline of known commands (`$(echo … | base64 -d)`).
+    pub(crate) fn substitution_output(
+        &self,
+        value: &str,
+        depth: usize,
+        level: usize,
+    ) -> Option<Output> {
+        let cmdsub = value.starts_with("$(") || value.starts_with('`');
+        let inner = value
+            .strip_prefix("$(")
+            .or_else(|| value.strip_prefix("<("))
+            .and_then(|v| v.strip_suffix(')'))
+            .or_else(|| value.strip_prefix('`').and_then(|v| v.strip_suffix('`')))?;
+        // Nested substitutions make a stage dynamic anyway; not parsing them
+        // here keeps `eval "$(eval "$(…)")"` linear.
+        if depth + 1 > MAX_DEPTH
+            || inner.starts_with('(')
+            || inner.contains("$(")
+            || inner.contains("<(")
+            || inner.contains('`')
+        {
+            return None;
+        }
+        // A substitution sees every variable: parse it as `eval` would.
+        let mut tmp = self.scratch();
+        tmp.script(inner, Origin::Eval, None, depth + 1, level + 1);
+        if tmp.error.is_some() {
+            return None;
+        }
+        let top: Vec<&SimpleCommand> = tmp.commands.iter().filter(|c| c.parent.is_none()).collect();
+        let one_pipeline = top.len() == 1
+            || top.iter().enumerate().all(|(i, c)| {
+                c.pipeline
+                    .is_some_and(|p| p.id == 0 && p.index == i && p.len == top.len())
+            });
+        if top.is_empty() || !one_pipeline {
+            return None;
+        }
+        let mut out = decode::pipeline(&top)?;
+        if cmdsub {
+            let kept = out.text.trim_end_matches('\n').len();
+            out.text.truncate(kept);
+        }
+        Some(out)
     }
 }
 
@@ -245,7 +319,7 @@ impl Walk<'_> {
             "file_redirect" | "herestring_redirect" | "heredoc_redirect" => {
                 let mut subs = Vec::new();
                 let mut dynamic = false;
-                let r = self.redirect(n, &mut subs, &mut dynamic);
+                let r = self.redirect(n, &mut subs, &mut dynamic, &cx.vars);
                 let mut redirects = frame.redirects.clone();
                 redirects.push(r);
                 let d = self.draft(n, Vec::new(), Vec::new(), redirects, frame, dynamic);
@@ -253,10 +327,136 @@ impl Walk<'_> {
                 self.subs(cx, subs, idx, level);
             }
             "comment" => {}
-            _ => {
-                for c in Self::named(n) {
-                    self.node(cx, c, frame, level + 1);
+            "ERROR"
+                if Self::named(n)
+                    .first()
+                    .is_some_and(|c| c.kind() == "command_name") =>
+            {
+                // `{cat,/etc/passwd}` is a brace expansion to bash but a
+                // syntax error to the grammar: still list the command.
+                self.command(cx, n, frame, level);
+            }
+            "function_definition" => {
+                cx.vars.poison_text(text(n, self.src));
+                self.children(cx, n, frame, level);
+            }
+            "subshell" => {
+                let saved = cx.vars.clone();
+                self.children(cx, n, frame, level);
+                cx.vars.restore(saved);
+            }
+            _ => self.children(cx, n, frame, level),
+        }
+    }
+
+    /// Walks the children of `n` in order. In a statement list, a plain
+    /// assignment that surely runs (the first of an `&&`/`||` list, not in
+    /// the background) sets its variable for the statements after it; any
+    /// other statement makes the assigned variables it mentions unknown.
+    fn children(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
+        const SEQUENCES: [&str; 12] = [
+            "program",
+            "list",
+            "compound_statement",
+            "subshell",
+            "do_group",
+            "if_statement",
+            "elif_clause",
+            "else_clause",
+            "case_item",
+            "while_statement",
+            "for_statement",
+            "c_style_for_statement",
+        ];
+        let seq = SEQUENCES.contains(&n.kind());
+        for (i, c) in Self::named(n).into_iter().enumerate() {
+            if !seq {
+                self.node(cx, c, frame, level + 1);
+                continue;
+            }
+            let background = c.next_sibling().is_some_and(|s| s.kind() == "&");
+            let sure = !background && (n.kind() != "list" || i == 0);
+            if sure && self.plain_assignment(c) {
+                self.node(cx, c, frame, level + 1);
+                self.assign(cx, c);
+                continue;
+            }
+            let t = text(c, self.src);
+            if c.kind() == "declaration_command" {
+                // `declare -n r=a`, `declare -i x=1+1`: not modelled.
+                cx.vars.poison_text(t);
+            }
+            // A simple command's words are expanded before it runs, so only
+            // what it does afterwards counts (`read a`, `eval …`); unless a
+            // word assigns while expanding (`${a:=x}`, `$((a=1))`).
+            let simple = match c.kind() {
+                "command" => true,
+                "redirected_statement" => c
+                    .child_by_field_name("body")
+                    .is_some_and(|b| b.kind() == "command"),
+                _ => false,
+            };
+            if !simple || t.contains("${") || t.contains("((") || t.contains("IFS=") {
+                cx.vars.statement(t);
+            }
+            self.node(cx, c, frame, level + 1);
+            cx.vars.statement(t);
+        }
+    }
+
+    /// `a=1`, `a=1 b=2`, `export A=1 B`, `readonly x=1`, `local y=2`.
+    fn plain_assignment(&self, n: Node) -> bool {
+        match n.kind() {
+            "variable_assignment" | "variable_assignments" => true,
+            "declaration_command" => {
+                let mut cursor = n.walk();
+                let children: Vec<Node> = n.children(&mut cursor).collect();
+                let keyword = children.first().map(|k| text(*k, self.src));
+                matches!(
+                    keyword,
+                    Some("export" | "readonly" | "local" | "declare" | "typeset")
+                ) && children
+                    .iter()
+                    .skip(1)
+                    .all(|c| matches!(c.kind(), "variable_assignment" | "variable_name"))
+            }
+            _ => false,
+        }
+    }
+
+    /// Records the variables set by a plain assignment statement.
+    fn assign(&self, cx: &mut Ctx, n: Node) {
+        let export = n.child(0).is_some_and(|k| text(k, self.src) == "export");
+        let list = match n.kind() {
+            "variable_assignment" => vec![n],
+            _ => Self::named(n),
+        };
+        for a in list {
+            match a.kind() {
+                "variable_name" if export => cx.vars.export(text(a, self.src)),
+                "variable_assignment" => {
+                    let name_node = a.child_by_field_name("name");
+                    let name = name_node.map_or("", |x| text(x, self.src));
+                    if name_node.is_none_or(|x| x.kind() != "variable_name") {
+                        // `a[1]=x`: arrays are not modelled.
+                        let base = name.split('[').next().unwrap_or(name);
+                        cx.vars.poison(base);
+                        continue;
+                    }
+                    let append = text(a, self.src)
+                        .get(name.len()..)
+                        .is_some_and(|r| r.starts_with("+="));
+                    let value = match a.child_by_field_name("value") {
+                        None => Some(Word::lit("")),
+                        Some(v) if v.kind() == "array" => None,
+                        Some(v) => Some(word::word(v, self.src, &mut Vec::new(), &cx.vars)),
+                    };
+                    cx.vars.set(name, value, append);
+                    if export {
+                        cx.vars.export(name);
+                    }
                 }
+                _ => {}
             }
         }
     }
@@ -269,9 +469,9 @@ impl Walk<'_> {
             parent,
             depth: self.depth,
         };
-        for c in Self::named(n) {
-            inner.node(cx, c, &Frame::default(), level + 1);
-        }
+        let saved = cx.vars.clone();
+        inner.children(cx, n, &Frame::default(), level);
+        cx.vars.restore(saved);
     }
 
     fn subs(&self, cx: &mut Ctx, subs: Vec<Node>, parent: Option<usize>, level: usize) {
@@ -317,13 +517,12 @@ impl Walk<'_> {
         let mut nested = Vec::new();
         for c in Self::named(n) {
             match c.kind() {
-                "variable_assignment" => assignments.push(self.assignment(c, &mut subs)),
+                "variable_assignment" => assignments.push(self.assignment(c, &mut subs, &cx.vars)),
                 "file_redirect" | "herestring_redirect" | "heredoc_redirect" => {
-                    redirects.push(self.redirect(c, &mut subs, &mut dynamic));
+                    redirects.push(self.redirect(c, &mut subs, &mut dynamic, &cx.vars));
                 }
                 "subshell" => nested.push(c),
-                "command_name" => words.push(word::word(c, self.src, &mut subs)),
-                _ => words.extend(word::words(c, self.src, &mut subs)),
+                _ => words.extend(word::words(c, self.src, &mut subs, &cx.vars)),
             }
         }
         redirects.extend(frame.redirects.iter().cloned());
@@ -335,13 +534,13 @@ impl Walk<'_> {
         }
     }
 
-    fn assignment<'t>(&self, n: Node<'t>, subs: &mut Vec<Node<'t>>) -> (String, Word) {
+    fn assignment<'t>(&self, n: Node<'t>, subs: &mut Vec<Node<'t>>, vars: &Vars) -> (String, Word) {
         let name = n
             .child_by_field_name("name")
             .map(|x| text(x, self.src).to_string())
             .unwrap_or_default();
         let value = match n.child_by_field_name("value") {
-            Some(v) => word::word(v, self.src, subs),
+            Some(v) => word::word(v, self.src, subs, vars),
             None => Word::lit(""),
         };
         (name, value)
@@ -358,7 +557,7 @@ impl Walk<'_> {
         let assigns = list
             .into_iter()
             .filter(|a| a.kind() == "variable_assignment")
-            .map(|a| self.assignment(a, &mut subs))
+            .map(|a| self.assignment(a, &mut subs, &cx.vars))
             .collect();
         let d = self.draft(
             n,
@@ -388,13 +587,13 @@ impl Walk<'_> {
             match c.kind() {
                 "comment" => {}
                 "variable_assignment" => {
-                    let (name, w) = self.assignment(c, &mut subs);
+                    let (name, w) = self.assignment(c, &mut subs, &cx.vars);
                     words.push(Word {
                         value: format!("{name}={}", w.value),
                         ..w
                     });
                 }
-                _ => words.extend(word::words(c, self.src, &mut subs)),
+                _ => words.extend(word::words(c, self.src, &mut subs, &cx.vars)),
             }
         }
         let d = self.draft(n, words, Vec::new(), frame.redirects.clone(), frame, false);
@@ -404,7 +603,84 @@ impl Walk<'_> {
 
     fn pipeline(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
         let stages = Self::named(n);
-        self.stages(cx, stages, frame, None, level);
+        let start = cx.commands.len();
+        if let Some(id) = self.stages(cx, stages, frame, None, level) {
+            self.pipe_into_shell(cx, id, start, level);
+        }
+    }
+
+    /// `echo … | base64 -d | sh`: a shell reading a pipe runs what the
+    /// stages before it write. Known output is parsed ([`Origin::Decoded`]);
+    /// otherwise the shell is dynamic.
+    fn pipe_into_shell(&self, cx: &mut Ctx, id: usize, start: usize, level: usize) {
+        let mut stages: Vec<Vec<usize>> = Vec::new();
+        for i in start..cx.commands.len() {
+            let Some(c) = cx.commands.get(i) else { break };
+            let Some(p) = c.pipeline.filter(|p| p.id == id) else {
+                continue;
+            };
+            if c.parent != self.parent || c.origin != self.origin {
+                continue;
+            }
+            if stages.len() < p.len {
+                stages.resize(p.len, Vec::new());
+            }
+            if let Some(s) = stages.get_mut(p.index) {
+                s.push(i);
+            }
+        }
+        for k in 1..stages.len() {
+            let [i] = stages[k][..] else { continue };
+            let runs = cx.commands.get(i).is_some_and(unwrap::runs_stdin);
+            let interpreter = cx.commands.get(i).and_then(oneliner::stdin_lang);
+            // A heredoc already fed it (`cat <<EOF | sh`).
+            let fed = cx
+                .commands
+                .get(i + 1..)
+                .is_some_and(|after| after.iter().any(|c| c.parent == Some(i)));
+            if !(runs || interpreter.is_some()) || fed {
+                continue;
+            }
+            let before: Option<Vec<&SimpleCommand>> = stages[..k]
+                .iter()
+                .map(|s| match s[..] {
+                    [j] => cx.commands.get(j),
+                    _ => None,
+                })
+                .collect();
+            match (before.and_then(|b| decode::pipeline(&b)), interpreter) {
+                (Some(out), Some(lang)) => {
+                    // `echo 'import os; os.system("…")' | python3`
+                    let scan = oneliner::scan(lang, &out.text);
+                    if scan.dynamic {
+                        if let Some(c) = cx.commands.get_mut(i) {
+                            c.dynamic = true;
+                        }
+                    }
+                    for text in &scan.commands {
+                        cx.script(
+                            text,
+                            Origin::Interpreter,
+                            Some(i),
+                            self.depth + 1,
+                            level + 1,
+                        );
+                    }
+                }
+                (Some(out), None) => cx.script(
+                    &out.text,
+                    Origin::Decoded,
+                    Some(i),
+                    self.depth + 1,
+                    level + 1,
+                ),
+                (None, _) => {
+                    if let Some(c) = cx.commands.get_mut(i) {
+                        c.dynamic = true;
+                    }
+                }
+            }
+        }
     }
 
     /// Walks pipeline stages; `first` overrides the frame of stage 0.
@@ -445,10 +721,10 @@ impl Walk<'_> {
             }
             match c.kind() {
                 "file_redirect" | "herestring_redirect" => {
-                    redirects.push(self.redirect(c, &mut subs, &mut dynamic));
+                    redirects.push(self.redirect(c, &mut subs, &mut dynamic, &cx.vars));
                 }
                 "heredoc_redirect" => {
-                    let r = self.redirect(c, &mut subs, &mut dynamic);
+                    let r = self.redirect(c, &mut subs, &mut dynamic, &cx.vars);
                     heredoc_body = heredoc_body.or(r.body.clone());
                     redirects.push(r);
                     let mut cursor = c.walk();
@@ -467,7 +743,7 @@ impl Walk<'_> {
                             ("pipeline", _) => tail_pipe.extend(Self::named(g)),
                             (_, Some("right")) => tail_right.push(g),
                             (_, Some("redirect")) => {
-                                redirects.push(self.redirect(g, &mut subs, &mut dynamic));
+                                redirects.push(self.redirect(g, &mut subs, &mut dynamic, &cx.vars));
                             }
                             _ => {}
                         }
@@ -486,6 +762,9 @@ impl Walk<'_> {
                 let id = self.stages(cx, stages, frame, Some(&inner), level);
                 if let (Some(id), Some(text)) = (id, heredoc_body) {
                     self.heredoc_into_pipe(cx, id, start, &text, level);
+                }
+                if let Some(id) = id {
+                    self.pipe_into_shell(cx, id, start, level);
                 }
             }
             Some(b) => self.node(cx, b, &inner, level + 1),
@@ -524,7 +803,13 @@ impl Walk<'_> {
 
     /// One redirection; substitutions in it go to `subs`, and `dynamic` is
     /// set when its target or heredoc body holds an expansion.
-    fn redirect<'t>(&self, n: Node<'t>, subs: &mut Vec<Node<'t>>, dynamic: &mut bool) -> Redirect {
+    fn redirect<'t>(
+        &self,
+        n: Node<'t>,
+        subs: &mut Vec<Node<'t>>,
+        dynamic: &mut bool,
+        vars: &Vars,
+    ) -> Redirect {
         let fd = n
             .child_by_field_name("descriptor")
             .and_then(|d| text(d, self.src).parse::<u32>().ok());
@@ -534,7 +819,7 @@ impl Walk<'_> {
                 let target = Self::named(n)
                     .into_iter()
                     .find(|c| c.kind() != "file_descriptor")
-                    .map(|c| word::word(c, self.src, subs))
+                    .map(|c| word::word(c, self.src, subs, vars))
                     .unwrap_or_else(|| Word::lit(""));
                 *dynamic |= target.dynamic;
                 Redirect {
@@ -553,7 +838,7 @@ impl Walk<'_> {
                     .unwrap_or(">");
                 let target = n
                     .child_by_field_name("destination")
-                    .map(|d| word::word(d, self.src, subs))
+                    .map(|d| word::word(d, self.src, subs, vars))
                     .unwrap_or_else(|| Word::lit("-"));
                 *dynamic |= target.dynamic;
                 let numeric = target

@@ -1,9 +1,12 @@
 //! Wrappers and nested code: strips `env`, `sudo`, `timeout`… from the front
 //! of a command, then finds the commands it runs itself (`bash -c` bodies,
-//! heredocs fed to shells, `eval`, `xargs`, `find -exec`, `git -c
-//! core.pager=…`, `su -c`, `ssh -o ProxyCommand=…`).
+//! heredocs fed to shells, `eval`, `xargs`, `parallel`, `find -exec`, `git -c
+//! core.pager=…`, `su -c`, `script -c`, `watch`, `rsync -e`, `ssh -o
+//! ProxyCommand=…`, `$(…)` of a decodable pipeline given as code, and shell
+//! calls in interpreter one-liners).
 
 use crate::model::{Origin, Redirect, RedirectOp, SimpleCommand, Word};
+use crate::oneliner;
 use crate::parse::Ctx;
 
 /// Shells whose `-c` body, heredoc or here-string is parsed as a script.
@@ -396,6 +399,32 @@ pub(crate) fn shell_reads_stdin(cmd: &SimpleCommand) -> bool {
     !c && (s || i >= args.len())
 }
 
+/// True if `cmd` runs the script on its standard input: a shell reading
+/// stdin, `bash /dev/stdin`, `source /dev/stdin`, `. /dev/stdin`.
+pub(crate) fn runs_stdin(cmd: &SimpleCommand) -> bool {
+    let stdin = |w: Option<&Word>| {
+        w.is_some_and(|w| {
+            !w.dynamic
+                && matches!(
+                    w.value.as_str(),
+                    "/dev/stdin" | "/proc/self/fd/0" | "/dev/fd/0"
+                )
+        })
+    };
+    if shell_reads_stdin(cmd) {
+        return true;
+    }
+    let args = cmd.args();
+    match cmd.program() {
+        Some("source" | ".") => stdin(args.first()),
+        Some(p) if SHELLS.contains(&p) => {
+            let (c, _, i) = shell_args(args);
+            !c && stdin(args.get(i))
+        }
+        _ => false,
+    }
+}
+
 /// Lists the commands that the command at `idx` runs itself.
 fn derive(cx: &mut Ctx, idx: usize, depth: usize, level: usize) {
     let Some(cmd) = cx.commands.get(idx) else {
@@ -410,6 +439,24 @@ fn derive(cx: &mut Ctx, idx: usize, depth: usize, level: usize) {
     let nested = |cx: &mut Ctx, text: &str, origin: Origin| {
         cx.script(text, origin, Some(idx), depth + 1, level + 1);
     };
+    // `$(echo … | base64 -d)` given as code: parse what it outputs.
+    let decoded = |cx: &mut Ctx, value: &str| {
+        if let Some(out) = cx.substitution_output(value, depth, level) {
+            cx.script(&out.text, Origin::Decoded, Some(idx), depth + 1, level + 1);
+        }
+    };
+    // `python -c 'os.system("…")'` and other one-liners.
+    if let Some((lang, Some(code))) = cx.commands.get(idx).and_then(oneliner::code) {
+        let scan = oneliner::scan(lang, &code);
+        if scan.dynamic {
+            if let Some(c) = cx.commands.get_mut(idx) {
+                c.dynamic = true;
+            }
+        }
+        for text in &scan.commands {
+            nested(cx, text, Origin::Interpreter);
+        }
+    }
     let child = |cx: &mut Ctx, words: Vec<Word>, origin: Origin| {
         let d = Draft {
             words,
@@ -428,8 +475,10 @@ fn derive(cx: &mut Ctx, idx: usize, depth: usize, level: usize) {
         p if SHELLS.contains(&p) => {
             let (c, s, i) = shell_args(args);
             if c {
-                if let Some(body) = args.get(i).filter(|b| !b.dynamic) {
-                    nested(cx, &body.value, Origin::ShellC);
+                match args.get(i) {
+                    Some(body) if !body.dynamic => nested(cx, &body.value, Origin::ShellC),
+                    Some(body) => decoded(cx, &body.value),
+                    None => {}
                 }
             } else if s || i >= args.len() {
                 let redirects = cx.commands.get(idx).map(|c| c.redirects.clone());
@@ -439,15 +488,25 @@ fn derive(cx: &mut Ctx, idx: usize, depth: usize, level: usize) {
                         (RedirectOp::HereString, _) if !r.target.dynamic => {
                             nested(cx, &r.target.value, Origin::Heredoc);
                         }
+                        (RedirectOp::HereString, _) => decoded(cx, &r.target.value),
                         _ => {}
                     }
                 }
+            } else if let Some(script) = args.get(i).filter(|w| w.dynamic) {
+                // `bash <(echo … | base64 -d)`
+                decoded(cx, &script.value);
+            }
+        }
+        "source" | "." => {
+            if let Some(script) = args.first().filter(|w| w.dynamic) {
+                decoded(cx, &script.value);
             }
         }
         "eval" if !args.is_empty() && args.iter().all(|a| !a.dynamic) => {
             let text: Vec<&str> = args.iter().map(|a| a.value.as_str()).collect();
             nested(cx, &text.join(" "), Origin::Eval);
         }
+        "eval" if args.len() == 1 => decoded(cx, &args[0].value),
         "xargs" => {
             let l = leading(
                 &words,
@@ -492,6 +551,116 @@ fn derive(cx: &mut Ctx, idx: usize, depth: usize, level: usize) {
             }
         }
         "git" => git_config(cx, idx, args, depth, level),
+        "script" => {
+            // util-linux `script -c CMD [file]`; BSD `script [-q] file CMD…`.
+            let l = leading(
+                &words,
+                1,
+                "cTIOBEm",
+                &[
+                    "--command",
+                    "--log-timing",
+                    "--log-in",
+                    "--log-out",
+                    "--log-io",
+                    "--echo",
+                    "--logging-format",
+                    "--output-limit",
+                ],
+            );
+            match l.value(&["-c", "--command"]) {
+                Some(b) if !b.dynamic => nested(cx, &b.value, Origin::ShellC),
+                Some(_) => {}
+                None => {
+                    let run = words.get(l.end + 1..).unwrap_or(&[]);
+                    if !run.is_empty() && run.iter().all(|w| !w.dynamic) {
+                        let v: Vec<&str> = run.iter().map(|w| w.value.as_str()).collect();
+                        nested(cx, &oneliner::join_argv(&v), Origin::ShellC);
+                    }
+                }
+            }
+        }
+        "watch" => {
+            // `watch [-n SECS] CMD…`: the words joined, run by `sh -c`
+            // (or exec'd with `-x`).
+            let l = leading(&words, 1, "nq", &["--interval", "--equexit"]);
+            let run = words.get(l.end..).unwrap_or(&[]);
+            let parts: Vec<&str> = run.iter().map(|w| w.value.as_str()).collect();
+            if l.has(&["-x", "--exec"]) {
+                if !run.is_empty() && run.iter().all(|w| !w.dynamic) {
+                    nested(cx, &oneliner::join_argv(&parts), Origin::ShellC);
+                }
+            } else if !parts.is_empty() {
+                nested(cx, &parts.join(" "), Origin::ShellC);
+            }
+        }
+        "rsync" => {
+            // `rsync -e CMD` / `--rsh=CMD`: a local command (split into words).
+            let mut i = 0;
+            while let Some(w) = args.get(i) {
+                let v = w.value.as_str();
+                let rsh = if v == "-e" || v == "--rsh" {
+                    i += 1;
+                    args.get(i).map(|w| (w.value.clone(), w.dynamic))
+                } else if let Some(r) = v.strip_prefix("--rsh=") {
+                    Some((r.to_string(), w.dynamic))
+                } else if v.starts_with('-')
+                    && !v.starts_with("--")
+                    && v.ends_with('e')
+                    && v.len() > 2
+                {
+                    // `-ae CMD`
+                    i += 1;
+                    args.get(i).map(|w| (w.value.clone(), w.dynamic))
+                } else {
+                    None
+                };
+                if let Some((cmd, false)) = rsh {
+                    nested(cx, &cmd, Origin::ShellC);
+                }
+                i += 1;
+            }
+        }
+        "parallel" => {
+            // GNU parallel: `parallel [opts] TEMPLATE… ::: ARGS`, the template
+            // run by a shell with `{}` replaced.
+            let l = leading(
+                &words,
+                1,
+                "jSdaPIEnNlLsX",
+                &[
+                    "--jobs",
+                    "--sshlogin",
+                    "--delimiter",
+                    "--arg-file",
+                    "--max-procs",
+                    "--max-args",
+                    "--colsep",
+                    "--joblog",
+                    "--results",
+                    "--tmpdir",
+                    "--workdir",
+                    "--timeout",
+                    "--halt",
+                    "--env",
+                ],
+            );
+            let run: Vec<Word> = words
+                .get(l.end..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|w| !w.value.starts_with(":::"))
+                .cloned()
+                .collect();
+            if run.is_empty() || run.iter().any(|w| w.dynamic) {
+                if let Some(c) = cx.commands.get_mut(idx) {
+                    c.dynamic = true;
+                }
+            } else {
+                let parts: Vec<&str> = run.iter().map(|w| w.value.as_str()).collect();
+                nested(cx, &parts.join(" "), Origin::Xargs);
+            }
+        }
         "su" | "runuser" => {
             let l = leading(&words, 1, "cgGsw", &["--command", "--shell", "--group"]);
             let body = l.value(&["-c", "--command"]).cloned().or_else(|| {

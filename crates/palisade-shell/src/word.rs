@@ -7,6 +7,7 @@
 //! cannot exhaust the stack here.
 
 use crate::model::Word;
+use crate::vars::{expansion_name, Vars, DEFAULT_IFS};
 use tree_sitter::Node;
 
 /// Node kinds whose value is unknown statically.
@@ -59,13 +60,69 @@ fn has_expansion(node: Node) -> bool {
 
 /// Characters of a word being built, each flagged `true` when unquoted
 /// (so it may still be special: glob, brace).
-#[derive(Default)]
-struct Builder {
+struct Builder<'v> {
     chars: Vec<(char, bool)>,
     dynamic: bool,
+    /// Variables known so far (`$a` resolves to their value).
+    vars: &'v Vars,
+    /// Split unquoted expansions into fields (arguments, not assignments).
+    split: bool,
+    /// Indexes in `chars` where a field ends (from an unquoted expansion).
+    splits: Vec<usize>,
+    /// Something other than a resolved unquoted expansion was written, so an
+    /// empty result is still one (empty) word.
+    literal: bool,
+    /// Indexes in `chars` where unresolved expansion text starts.
+    dyn_marks: Vec<usize>,
+    /// Every field is dynamic (IFS is not the default).
+    all_dynamic: bool,
 }
 
-impl Builder {
+impl<'v> Builder<'v> {
+    fn new(vars: &'v Vars, split: bool) -> Self {
+        Builder {
+            chars: Vec::new(),
+            dynamic: false,
+            vars,
+            split,
+            splits: Vec::new(),
+            literal: false,
+            dyn_marks: Vec::new(),
+            all_dynamic: false,
+        }
+    }
+
+    /// `$name` / `${name}` with a known value: its text, split into fields
+    /// when unquoted (default IFS only), glob characters active.
+    fn resolved(&mut self, t: &str, quoted: bool) -> bool {
+        let Some(v) = expansion_name(t).and_then(|n| self.vars.get(n)) else {
+            return false;
+        };
+        if v.dynamic {
+            self.expansion(&v.value);
+            return true;
+        }
+        if quoted {
+            self.literal = true;
+            self.push_str(&v.value, false);
+            return true;
+        }
+        if !self.vars.ifs_default() && self.split {
+            self.dynamic = true;
+            self.all_dynamic = true;
+        }
+        for c in v.value.chars() {
+            if self.split && DEFAULT_IFS.contains(c) {
+                if self.splits.last() != Some(&self.chars.len()) {
+                    self.splits.push(self.chars.len());
+                }
+            } else {
+                self.chars.push((c, true));
+            }
+        }
+        true
+    }
+
     fn push_str(&mut self, s: &str, unquoted: bool) {
         self.chars.extend(s.chars().map(|c| (c, unquoted)));
     }
@@ -73,6 +130,7 @@ impl Builder {
     /// Source text of an expansion: kept as written, flagged dynamic.
     fn expansion(&mut self, s: &str) {
         self.dynamic = true;
+        self.dyn_marks.push(self.chars.len());
         self.push_str(s, false);
     }
 
@@ -124,7 +182,11 @@ impl Builder {
     /// One piece of a word (a child of a concatenation, or a whole word).
     fn piece<'t>(&mut self, n: Node<'t>, src: &str, subs: &mut Vec<Node<'t>>) {
         let t = text(n, src);
+        if !matches!(n.kind(), "simple_expansion" | "expansion") {
+            self.literal = true;
+        }
         match n.kind() {
+            "simple_expansion" | "expansion" if self.resolved(t, false) => {}
             "word" => self.bare(t),
             "raw_string" => self.push_str(strip_pair(t, "'", "'"), false),
             "string" => self.string(n, src, subs),
@@ -166,7 +228,10 @@ impl Builder {
                 continue;
             }
             self.dquoted(src.get(pos..c.start_byte()).unwrap_or(""));
-            if EXPANSIONS.contains(&c.kind()) {
+            if matches!(c.kind(), "simple_expansion" | "expansion")
+                && self.resolved(text(c, src), true)
+            {
+            } else if EXPANSIONS.contains(&c.kind()) {
                 self.expansion(text(c, src));
                 find_subs(c, subs);
             } else {
@@ -179,8 +244,26 @@ impl Builder {
         }
     }
 
-    fn build<'t>(node: Node<'t>, src: &str, subs: &mut Vec<Node<'t>>) -> Self {
-        let mut b = Builder::default();
+    fn build<'t>(
+        node: Node<'t>,
+        src: &str,
+        subs: &mut Vec<Node<'t>>,
+        vars: &'v Vars,
+        split: bool,
+    ) -> Self {
+        let mut b = Builder::new(vars, split);
+        // `{cat,x}` alone is an ERROR node holding `{` and `cat,x}`.
+        // (`{` then a non-blank cannot open a group, so it is a brace.)
+        let t = text(node, src);
+        let after_brace = src
+            .get(..node.start_byte())
+            .is_some_and(|s| s.ends_with('{'))
+            && t.contains(',')
+            && t.contains('}')
+            && !t.contains('{');
+        if node.kind() == "command_name" && after_brace {
+            b.chars.push(('{', true));
+        }
         let node = if node.kind() == "command_name" {
             node.named_child(0).unwrap_or(node)
         } else {
@@ -309,22 +392,60 @@ pub(crate) fn decode_ansi_c(s: &str) -> String {
 
 /// Evaluates one word node (no brace expansion: redirection targets,
 /// assignment values). Substitutions found are appended to `subs`.
-pub(crate) fn word<'t>(node: Node<'t>, src: &str, subs: &mut Vec<Node<'t>>) -> Word {
-    let b = Builder::build(node, src, subs);
+pub(crate) fn word<'t>(node: Node<'t>, src: &str, subs: &mut Vec<Node<'t>>, vars: &Vars) -> Word {
+    let b = Builder::build(node, src, subs, vars, false);
     Builder::finish(&b.chars, b.dynamic)
 }
 
 /// Evaluates one argument node, applying a simple brace expansion
 /// (`x{,.bak}` -> `x`, `x.bak`). Nested or several brace groups, or
 /// sequences (`{1..9}`), make the word dynamic instead.
-pub(crate) fn words<'t>(node: Node<'t>, src: &str, subs: &mut Vec<Node<'t>>) -> Vec<Word> {
-    let b = Builder::build(node, src, subs);
-    if b.dynamic {
-        return vec![Builder::finish(&b.chars, true)];
+pub(crate) fn words<'t>(
+    node: Node<'t>,
+    src: &str,
+    subs: &mut Vec<Node<'t>>,
+    vars: &Vars,
+) -> Vec<Word> {
+    let b = Builder::build(node, src, subs, vars, true);
+    // Fields: split where unquoted expansions held whitespace; empty fields
+    // vanish unless the word had quoted or literal text and no split.
+    let mut fields: Vec<&[(char, bool)]> = Vec::new();
+    let mut start = 0;
+    for &end in b.splits.iter().chain(std::iter::once(&b.chars.len())) {
+        fields.push(b.chars.get(start..end).unwrap_or(&[]));
+        start = end;
     }
-    match brace_groups(&b.chars) {
-        Braces::None => vec![Builder::finish(&b.chars, false)],
-        Braces::Complex => vec![Builder::finish(&b.chars, true)],
+    let keep_empty = b.splits.is_empty() && b.literal;
+    let mut out = Vec::new();
+    let mut start = 0;
+    for f in fields {
+        let end = start + f.len();
+        let dynamic = b.all_dynamic
+            || if b.splits.is_empty() {
+                b.dynamic
+            } else {
+                b.dyn_marks.iter().any(|&m| m >= start && m < end)
+            };
+        start = end;
+        if f.is_empty() && !keep_empty {
+            continue;
+        }
+        out.extend(field_words(f, dynamic));
+        if out.len() >= MAX_BRACE_WORDS {
+            break;
+        }
+    }
+    out
+}
+
+/// One field after splitting, with a simple brace expansion applied.
+fn field_words(chars: &[(char, bool)], dynamic: bool) -> Vec<Word> {
+    if dynamic {
+        return vec![Builder::finish(chars, true)];
+    }
+    match brace_groups(chars) {
+        Braces::None => vec![Builder::finish(chars, false)],
+        Braces::Complex => vec![Builder::finish(chars, true)],
         Braces::One {
             open,
             close,
@@ -336,10 +457,10 @@ pub(crate) fn words<'t>(node: Node<'t>, src: &str, subs: &mut Vec<Node<'t>>) -> 
             bounds.push(close);
             for pair in bounds.windows(2) {
                 let (a, z) = (pair[0] + 1, pair[1]);
-                let mut chars: Vec<(char, bool)> = b.chars[..open].to_vec();
-                chars.extend_from_slice(b.chars.get(a..z).unwrap_or(&[]));
-                chars.extend_from_slice(b.chars.get(close + 1..).unwrap_or(&[]));
-                out.push(Builder::finish(&chars, false));
+                let mut w: Vec<(char, bool)> = chars.get(..open).unwrap_or(&[]).to_vec();
+                w.extend_from_slice(chars.get(a..z).unwrap_or(&[]));
+                w.extend_from_slice(chars.get(close + 1..).unwrap_or(&[]));
+                out.push(Builder::finish(&w, false));
                 if out.len() >= MAX_BRACE_WORDS {
                     break;
                 }

@@ -61,6 +61,64 @@ const TOKENS: &[&str] = &[
     "done",
     "!",
     "#",
+    "$IFS",
+    "${IFS}",
+    "a=~",
+    "$a",
+    "export",
+    "read",
+    "echo",
+    "cm0gLXJmIH4=",
+    "base64",
+    "-d",
+    "xxd",
+    "-r",
+    "-p",
+    "rev",
+    "python3",
+    "os.system(\"",
+    "awk",
+    "BEGIN{system(\"",
+    "watch",
+    "script",
+    "parallel",
+    ":::",
+];
+
+/// Fragments of interpreter code.
+const CODE: &[&str] = &[
+    "os.system(",
+    "subprocess.run(",
+    "[",
+    "]",
+    "(",
+    ")",
+    ",",
+    "\"",
+    "'",
+    "`",
+    "rm -rf ~",
+    "open(",
+    "\"w\"",
+    "Path.home()",
+    " / ",
+    " + ",
+    "os.environ[\"HOME\"]",
+    "exec(",
+    "$ENV{HOME}",
+    "qx{",
+    "%x(",
+    "| \"sh\"",
+    "| getline",
+    "${",
+    "#{",
+    "\\",
+    "\"\"\"",
+    "r\"",
+    "f\"",
+    "require(\"child_process\").spawn(",
+    "shutil.rmtree(",
+    "system ",
 ];
 
 fn check(s: &str) {
@@ -84,6 +142,18 @@ proptest! {
     fn shellish_tokens(parts in prop::collection::vec(prop::sample::select(TOKENS), 0..60)) {
         check(&parts.concat());
         check(&parts.join(" "));
+    }
+
+    #[test]
+    fn one_liner_code(
+        prog in prop::sample::select(&["python3 -c", "perl -e", "ruby -e", "node -e", "php -r", "awk"][..]),
+        parts in prop::collection::vec(prop::sample::select(CODE), 0..40),
+        text in "\\PC{0,100}",
+    ) {
+        for code in [parts.concat(), parts.join(" "), text] {
+            let quoted = code.replace('\'', "'\\''");
+            check(&format!("{prog} '{quoted}'"));
+        }
     }
 
     #[test]
