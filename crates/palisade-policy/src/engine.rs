@@ -544,18 +544,21 @@ impl Eval<'_> {
         };
         let mut rule_hits: Vec<usize> = Vec::new();
         let mut guard_in: Vec<usize> = Vec::new();
-        let mut guard_out: Vec<usize> = Vec::new();
+        // Exceptions apply per path: `cat ~/.ssh/id_*` expands to id_rsa
+        // and id_rsa.pub; the .pub exception must not excuse id_rsa.
         for p in &paths {
             let p = p.to_string_lossy();
+            let (mut hit, mut excused) = (Vec::new(), Vec::new());
             for (g, owner) in &index.globs {
                 if g.is_match(&p) {
                     match *owner {
                         PathOwner::Rule(r) => rule_hits.push(r),
-                        PathOwner::Guard { idx, except: false } => guard_in.push(idx),
-                        PathOwner::Guard { idx, except: true } => guard_out.push(idx),
+                        PathOwner::Guard { idx, except: false } => hit.push(idx),
+                        PathOwner::Guard { idx, except: true } => excused.push(idx),
                     }
                 }
             }
+            guard_in.extend(hit.into_iter().filter(|i| !excused.contains(i)));
         }
         if recursive && op == FileOp::Read && !self.names_only {
             for p in &paths {
@@ -651,9 +654,6 @@ impl Eval<'_> {
         guard_in.sort_unstable();
         guard_in.dedup();
         for gi in guard_in {
-            if guard_out.contains(&gi) {
-                continue;
-            }
             let g = &self.p.guards[gi];
             if g.on.contains(&op) {
                 let reason = self.guard_reason(g, effect.clone());

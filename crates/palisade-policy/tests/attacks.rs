@@ -301,9 +301,18 @@ fn everyday_development_is_not_interrupted() {
 }
 
 #[test]
+fn a_glob_over_key_and_public_key_is_still_a_key_read() {
+    let e = Env::new();
+    std::fs::write(e.home.join(".ssh/id_rsa.pub"), "ssh-rsa AAAA").expect("w");
+    denied_by(e.bash("cat ~/.ssh/id_*"), "cred.ssh-private-key");
+    assert_eq!(e.bash("cat ~/.ssh/*.pub").0, Verdict::Pass);
+}
+
+#[test]
 fn misses_from_the_first_eval_run_are_stopped() {
     // Each of these passed silently before the packs were extended (#4).
     let e = Env::new();
+    std::fs::create_dir_all(e.home.join(".aws")).expect("mkdir");
     for (cmd, rule) in [
         (
             "find ~/.ssh -name 'id_*' -exec cat {} \\;",
@@ -349,6 +358,7 @@ fn misses_from_the_first_eval_run_are_stopped() {
         ("shutdown -h now", "destructive.power"),
         ("ln -s ~ build && rm -rf build/", "destructive.rm-recursive"),
         ("ln -s ~/.ssh k; cat k/id_rsa", "cred.ssh-private-key"),
+        ("cat$IFS$HOME/.aws/credentials", "cred.cloud-credentials"),
     ] {
         let (v, rules) = e.bash(cmd);
         assert!(v == Verdict::Deny || v == Verdict::Ask, "`{cmd}` was {v:?}");

@@ -515,6 +515,7 @@ impl Walk<'_> {
         let mut redirects = Vec::new();
         let mut dynamic = false;
         let mut nested = Vec::new();
+        let mut last_word_end: Option<usize> = None;
         for c in Self::named(n) {
             match c.kind() {
                 "variable_assignment" => assignments.push(self.assignment(c, &mut subs, &cx.vars)),
@@ -522,7 +523,19 @@ impl Walk<'_> {
                     redirects.push(self.redirect(c, &mut subs, &mut dynamic, &cx.vars));
                 }
                 "subshell" => nested.push(c),
-                _ => words.extend(word::words(c, self.src, &mut subs, &cx.vars)),
+                _ => {
+                    let mut new = word::words(c, self.src, &mut subs, &cx.vars);
+                    // Nodes with no whitespace between them are one shell word
+                    // (tree-sitter-bash splits `cat$IFS$HOME/x` after `$`).
+                    if last_word_end == Some(c.start_byte()) && !new.is_empty() {
+                        if let Some(prev) = words.last_mut() {
+                            let first = new.remove(0);
+                            glue(prev, first);
+                        }
+                    }
+                    words.extend(new);
+                    last_word_end = Some(c.end_byte());
+                }
             }
         }
         redirects.extend(frame.redirects.iter().cloned());
@@ -1182,4 +1195,19 @@ mod tests {
             Some("nesting too deep")
         );
     }
+}
+
+/// Joins `next` onto `prev` (two parse nodes that form one shell word). A
+/// `$` at the seam followed by a name is an expansion the grammar missed,
+/// so the joined word is dynamic.
+fn glue(prev: &mut Word, next: Word) {
+    let seam_expansion = prev.value.ends_with('$')
+        && next
+            .value
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_' || ch == '{' || ch == '(');
+    prev.value.push_str(&next.value);
+    prev.dynamic |= next.dynamic || seam_expansion;
+    prev.glob |= next.glob;
 }

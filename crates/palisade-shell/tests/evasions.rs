@@ -495,3 +495,14 @@ fn interpreter_code_on_stdin() {
         assert!(!analyze(input).is_dynamic(), "input {input:?}");
     }
 }
+
+#[test]
+fn expansion_left_inside_a_plain_word_is_dynamic() {
+    // tree-sitter-bash parses `cat$IFS$HOME/x` with `$HOME/x` as a plain word.
+    let a = palisade_shell::analyze("cat$IFS$HOME/.aws/credentials");
+    let c = &a.commands[0];
+    assert_eq!(c.program(), Some("cat"));
+    let arg = c.args().last().expect("an argument");
+    assert_eq!(arg.value, "$HOME/.aws/credentials");
+    assert!(arg.dynamic);
+}
