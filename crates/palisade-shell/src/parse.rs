@@ -952,6 +952,21 @@ fn unescape_heredoc(s: &str) -> String {
     out
 }
 
+/// Joins `next` onto `prev` (two parse nodes that form one shell word). A
+/// `$` at the seam followed by a name is an expansion the grammar missed,
+/// so the joined word is dynamic.
+fn glue(prev: &mut Word, next: Word) {
+    let seam_expansion = prev.value.ends_with('$')
+        && next
+            .value
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_' || ch == '{' || ch == '(');
+    prev.value.push_str(&next.value);
+    prev.dynamic |= next.dynamic || seam_expansion;
+    prev.glob |= next.glob;
+}
+
 #[cfg(test)]
 mod tests {
     use super::analyze;
@@ -1195,19 +1210,4 @@ mod tests {
             Some("nesting too deep")
         );
     }
-}
-
-/// Joins `next` onto `prev` (two parse nodes that form one shell word). A
-/// `$` at the seam followed by a name is an expansion the grammar missed,
-/// so the joined word is dynamic.
-fn glue(prev: &mut Word, next: Word) {
-    let seam_expansion = prev.value.ends_with('$')
-        && next
-            .value
-            .chars()
-            .next()
-            .is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_' || ch == '{' || ch == '(');
-    prev.value.push_str(&next.value);
-    prev.dynamic |= next.dynamic || seam_expansion;
-    prev.glob |= next.glob;
 }
