@@ -82,6 +82,7 @@ pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) ->
         "fork-bomb" if i == 0 => fork_bomb(cx.command),
         "fork-bomb" => None,
         "shell-network-pipeline" => shell_network_pipeline(cmd, i, cx),
+        "endless-output-to-file" => endless_output(cmd),
         _ => None,
     }
 }
@@ -347,10 +348,38 @@ fn git_push_force(cmd: &SimpleCommand, cx: &CheckCtx<'_>, want_protected: bool) 
             1
         };
     }
+    // `git -c alias.x='push --force origin main' x`: run the alias's words.
+    let aliased: Vec<&str>;
+    let mut rest_from = k + 1;
+    let sub = args.get(k).copied().unwrap_or("");
+    let alias_val = args.windows(2).find_map(|w| {
+        (w[0] == "-c")
+            .then_some(w[1])
+            .and_then(|kv| kv.strip_prefix("alias."))
+            .and_then(|kv| kv.split_once('='))
+            .filter(|(n, _)| *n == sub)
+            .map(|(_, v)| v)
+    });
+    let args: Vec<&str> = match alias_val {
+        Some(v) if !v.starts_with('!') => {
+            aliased = v
+                .split_whitespace()
+                .chain(args[k + 1..].iter().copied())
+                .collect();
+            rest_from = 1;
+            aliased.clone()
+        }
+        _ => args,
+    };
+    let k = if alias_val.is_some_and(|v| !v.starts_with('!')) {
+        0
+    } else {
+        k
+    };
     if args.get(k) != Some(&"push") {
         return None;
     }
-    let rest = &args[k + 1..];
+    let rest = &args[rest_from..];
     let mut force = false;
     let mut all_refs = false;
     let mut positional = Vec::new();
@@ -488,6 +517,29 @@ fn download_then_execute(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Op
     }
     if downloaded.is_empty() {
         return None;
+    }
+    // An archive that was downloaded and then unpacked here: whatever runs
+    // from the unpacked tree (`./t/install`) came from the download.
+    let unpacked = cmds.iter().enumerate().take(i).any(|(k, c)| {
+        matches!(prog(c), "tar" | "unzip" | "7z" | "bsdtar")
+            && cx.effects.get(k).into_iter().flatten().any(|e| match e {
+                Effect::Read { path, .. } => {
+                    downloaded.contains(&resolve_lexical(path, cx.cwd, cx.home))
+                }
+                _ => false,
+            })
+    });
+    if unpacked {
+        if let Some(w) = cmd
+            .words
+            .first()
+            .filter(|w| w.value.starts_with("./") || w.value.starts_with("../"))
+        {
+            return Some(format!(
+                "{} (runs {} from a downloaded archive)",
+                cmd.raw, w.value
+            ));
+        }
     }
     let resolve = |s: &str| resolve_lexical(s, cx.cwd, cx.home);
     let program_word = cmd.words.first().map(|w| w.value.as_str()).unwrap_or("");
@@ -686,6 +738,27 @@ fn dynamic_lookup(cmd: &SimpleCommand, values: &[String]) -> Option<String> {
             .iter()
             .any(|w| w.dynamic && !w.value.starts_with('-')))
     .then(|| cmd.raw.clone())
+}
+
+/// `yes > file` or `cat /dev/zero > file`: endless output into a file.
+fn endless_output(cmd: &SimpleCommand) -> Option<String> {
+    let endless = match prog(cmd) {
+        "yes" => true,
+        "cat" => cmd.args().iter().any(|w| {
+            matches!(
+                w.value.as_str(),
+                "/dev/zero" | "/dev/urandom" | "/dev/random"
+            )
+        }),
+        _ => false,
+    };
+    let to_file = cmd.redirects.iter().any(|r| {
+        matches!(
+            r.op,
+            palisade_shell::RedirectOp::Write | palisade_shell::RedirectOp::Append
+        ) && r.target.value != "/dev/null"
+    });
+    (endless && to_file).then(|| cmd.raw.clone())
 }
 
 /// Programs that open raw network connections.

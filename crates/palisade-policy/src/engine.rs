@@ -695,6 +695,7 @@ impl Eval<'_> {
                 c.program(),
                 Some("find" | "fd" | "fdfind" | "tree" | "du" | "ls")
             );
+            self.interpreter_mentions(c);
             // Arguments that name a file but that Palisade's program knowledge
             // does not account for (an unknown program such as `sqlite3 FILE`,
             // or `cd ~/.ssh`) are treated as reads, so a protected file cannot
@@ -779,6 +780,82 @@ impl Eval<'_> {
             None => self.cwd = self.ctx.home.clone(),
             Some(w) if w.dynamic || w.value == "-" => {}
             Some(w) => self.cwd = resolve_lexical(&w.value, &self.cwd, &self.ctx.home),
+        }
+    }
+
+    /// Paths named in an interpreter one-liner's string literals
+    /// (`python3 -c "…open('~/.aws/credentials')…"`) are checked as reads,
+    /// and as writes too when the code writes, deletes or changes modes;
+    /// with `perl -i`/`ruby -i` the file arguments are written.
+    fn interpreter_mentions(&mut self, c: &SimpleCommand) {
+        const INTERPRETERS: &[&str] = &[
+            "python", "python2", "python3", "node", "nodejs", "perl", "ruby", "php", "deno", "bun",
+        ];
+        const WRITES: &[&str] = &[
+            "'w",
+            "\"w",
+            "'a",
+            "\"a",
+            "write",
+            "chmod",
+            "chown",
+            "unlink",
+            "remove",
+            "rmtree",
+            "rename",
+            "symlink",
+            "copy",
+            "move",
+            "appendFile",
+            "writeFile",
+            "rmSync",
+            "truncate",
+            "-i",
+        ];
+        let Some(p) = c.program() else { return };
+        if !INTERPRETERS.contains(&p) {
+            return;
+        }
+        let args = c.args();
+        let Some(k) = args.iter().position(|w| {
+            matches!(
+                w.value.as_str(),
+                "-c" | "-e" | "-E" | "-r" | "-p" | "--eval"
+            ) || (w.value.starts_with('-') && !w.value.starts_with("--") && w.value.ends_with('e'))
+        }) else {
+            return;
+        };
+        let Some(code) = args.get(k + 1) else { return };
+        if code.dynamic {
+            return;
+        }
+        let in_place = args.iter().take(k + 1).any(|w| {
+            w.value.starts_with("-i")
+                || (w.value.starts_with('-') && !w.value.starts_with("--") && w.value.contains('i'))
+        });
+        let writes = in_place || WRITES.iter().any(|t| code.value.contains(t));
+        let mut paths: Vec<String> = string_literals(&code.value)
+            .into_iter()
+            .filter(|l| {
+                l.starts_with('/')
+                    || l.starts_with("~/")
+                    || l.starts_with("./")
+                    || l.starts_with("../")
+            })
+            .collect();
+        if in_place {
+            paths.extend(
+                args.iter()
+                    .skip(k + 2)
+                    .filter(|w| !w.value.starts_with('-') && !w.dynamic)
+                    .map(|w| w.value.clone()),
+            );
+        }
+        for path in paths {
+            self.path_effect(FileOp::Read, &path, false, false, false, None);
+            if writes {
+                self.path_effect(FileOp::Write, &path, false, false, false, None);
+            }
         }
     }
 
@@ -1054,6 +1131,26 @@ fn describe(analysis: &Analysis, i: usize) -> String {
         out.push_str(&format!(" inside '{}'", short(&pc.raw)));
         parent = pc.parent;
         hops += 1;
+    }
+    out
+}
+
+/// The contents of the single- and double-quoted literals in `code`
+/// (no escapes inside are interpreted; good enough to find paths).
+fn string_literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = code.char_indices();
+    while let Some((i, ch)) = chars.next() {
+        if ch != '\'' && ch != '"' {
+            continue;
+        }
+        let rest = &code[i + 1..];
+        if let Some(end) = rest.find(ch) {
+            out.push(rest[..end].to_string());
+            for _ in 0..rest[..end].chars().count() + 1 {
+                chars.next();
+            }
+        }
     }
     out
 }

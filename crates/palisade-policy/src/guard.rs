@@ -71,6 +71,7 @@ pub const CHECKS: &[&str] = &[
     "dynamic-lookup",
     "fork-bomb",
     "shell-network-pipeline",
+    "endless-output-to-file",
 ];
 
 #[derive(Deserialize)]

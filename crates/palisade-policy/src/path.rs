@@ -173,7 +173,10 @@ pub fn compile_glob(pattern: &str) -> Result<Vec<PathGlob>, String> {
     let base = pattern.trim_end_matches('/');
     let base = if base.is_empty() { "/" } else { base };
     let mut out = vec![PathGlob::new(base)];
-    if !base.ends_with("/**") {
+    if let Some(dir) = base.strip_suffix("/**").filter(|d| !d.is_empty()) {
+        // `dir/**` also names `dir` itself (`cp x ~/.config/autostart/`).
+        out.push(PathGlob::new(dir));
+    } else {
         let sub = if base == "/" {
             "/**".to_string()
         } else {
