@@ -311,6 +311,7 @@ impl Policy {
             names_only: false,
             cwd: ctx.cwd.clone(),
             links: Vec::new(),
+            write_excused: Vec::new(),
         };
         let allowed = ev.action(action);
         ev.finish(allowed)
@@ -334,6 +335,10 @@ struct Eval<'a> {
     /// The shell's working directory as `cd` commands earlier in the same
     /// command line leave it (starts at the agent's cwd).
     cwd: PathBuf,
+    /// Guard rules whose writes the current simple command is excused from:
+    /// a `cp`/`install` whose every source is one of the rule's exceptions
+    /// (`cp .env.example .env` copies a public template).
+    write_excused: Vec<usize>,
     /// Symbolic links created earlier in the same command line (`ln -s
     /// TARGET LINK`), as (link, target), both absolute.
     links: Vec<(PathBuf, PathBuf)>,
@@ -558,7 +563,9 @@ impl Eval<'_> {
                     }
                 }
             }
-            guard_in.extend(hit.into_iter().filter(|i| !excused.contains(i)));
+            guard_in.extend(hit.into_iter().filter(|i| {
+                !(excused.contains(i) || (op == FileOp::Write && self.write_excused.contains(i)))
+            }));
         }
         if recursive && op == FileOp::Read && !self.names_only {
             for p in &paths {
@@ -695,6 +702,7 @@ impl Eval<'_> {
                 c.program(),
                 Some("find" | "fd" | "fdfind" | "tree" | "du" | "ls")
             );
+            self.write_excused = self.template_copy(c, &effs[i]);
             self.interpreter_mentions(c);
             // Arguments that name a file but that Palisade's program knowledge
             // does not account for (an unknown program such as `sqlite3 FILE`,
@@ -781,6 +789,49 @@ impl Eval<'_> {
             Some(w) if w.dynamic || w.value == "-" => {}
             Some(w) => self.cwd = resolve_lexical(&w.value, &self.cwd, &self.ctx.home),
         }
+    }
+
+    /// Guard rules a `cp`/`install` is excused from for its writes because
+    /// every file it copies is one of the rule's exceptions (a template
+    /// such as `.env.example`).
+    fn template_copy(&self, c: &SimpleCommand, effs: &[Effect]) -> Vec<usize> {
+        if !matches!(c.program(), Some("cp" | "install")) {
+            return Vec::new();
+        }
+        let sources: Vec<String> = effs
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Read {
+                    path,
+                    dynamic: false,
+                    ..
+                } => Some(
+                    resolve_lexical(path, &self.cwd, &self.ctx.home)
+                        .to_string_lossy()
+                        .into_owned(),
+                ),
+                _ => None,
+            })
+            .collect();
+        let Ok(index) = self.p.index() else {
+            return Vec::new();
+        };
+        if sources.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (idx, _) in self.p.guards.iter().enumerate() {
+            let all_excepted = sources.iter().all(|src| {
+                index.globs.iter().any(|(g, o)| {
+                    matches!(o, PathOwner::Guard { idx: gi, except: true } if *gi == idx)
+                        && g.is_match(src)
+                })
+            });
+            if all_excepted {
+                out.push(idx);
+            }
+        }
+        out
     }
 
     /// Paths named in an interpreter one-liner's string literals
