@@ -716,7 +716,7 @@ impl Eval<'_> {
                     Effect::Read { path: p, .. }
                     | Effect::Write { path: p, .. }
                     | Effect::Delete { path: p, .. } => p == path,
-                    Effect::Network { .. } => false,
+                    _ => false,
                 });
                 if !covered {
                     self.path_effect(FileOp::Read, path, w.dynamic, w.glob, false, None);
@@ -763,6 +763,8 @@ impl Eval<'_> {
                         );
                     }
                     Effect::Network { target, .. } => self.network(target),
+                    // Semantic effects come from `semantic_effects`, not `effects`.
+                    _ => {}
                 }
             }
             self.guard_commands(command, &analysis, &effs, i);

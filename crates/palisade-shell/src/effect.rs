@@ -46,7 +46,43 @@ pub enum Effect {
         /// A local file sent (`curl -d @f`, `-T f`, `-F x=@f`, `scp f host:`).
         upload: Option<String>,
     },
+    /// Runs a program (the command's own, by base name). From [`semantic_effects`].
+    Exec {
+        /// The program's base name.
+        program: String,
+    },
+    /// Runs with another user's rights (`sudo`, `su`, `doas`, `pkexec`,
+    /// `run0`) or hands them out (`chmod u+s`). From [`semantic_effects`].
+    Privilege {
+        /// What grants it: the wrapper or program.
+        via: String,
+    },
+    /// Installs a package. From [`semantic_effects`].
+    Install {
+        /// `npm`, `pypi`, `crates.io`, `go`, `rubygems`.
+        ecosystem: String,
+        /// The package as named (a name, URL or path).
+        package: String,
+        /// The version or range, if given (`@1.2`, `==1.2`, `@latest`).
+        version: Option<String>,
+    },
+    /// Makes something run later, outside the session (crontab, systemctl
+    /// enable, launchctl load, `git config core.hooksPath`). From [`semantic_effects`].
+    Persist {
+        /// The mechanism, e.g. `crontab`, `systemd`, `git hooksPath`.
+        location: String,
+    },
+    /// Rewrites git history (`push --force`, `reset --hard`, `rebase`,
+    /// `commit --amend`, `filter-branch`). From [`semantic_effects`].
+    GitRewrite {
+        /// The ref rewritten (`HEAD` when implicit).
+        reference: String,
+        /// The remote, for a push.
+        remote: Option<String>,
+    },
 }
+
+pub use crate::semantic::semantic_effects;
 
 /// The effects of one simple command, from Palisade's per-program knowledge.
 ///
@@ -84,7 +120,7 @@ pub fn effects(cmd: &SimpleCommand) -> Vec<Effect> {
             Effect::Read { path, .. }
             | Effect::Write { path, .. }
             | Effect::Delete { path, .. } => !is_pseudo(path),
-            Effect::Network { .. } => true,
+            _ => true,
         }));
     }
     out.effects

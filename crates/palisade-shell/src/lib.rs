@@ -112,10 +112,11 @@ mod model;
 mod oneliner; // python -c, perl -e, ruby -e, node -e, php -r, awk
 mod options;
 mod parse;
+mod semantic;
 mod unwrap; // env/sudo/timeout…, bash -c, eval, xargs, find -exec, git -c
 mod vars; // a=~/.ssh; cat $a/id_rsa
 mod word;
 
-pub use effect::{effects, Effect};
+pub use effect::{effects, semantic_effects, Effect};
 pub use model::{Analysis, Origin, PipelinePos, Redirect, RedirectOp, SimpleCommand, Word};
 pub use parse::analyze;

@@ -100,7 +100,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             .iter()
             .flat_map(|an| an.commands.iter())
             .map(|c| json!({"command": c.raw, "program": c.program(), "origin": c.origin, "dynamic": c.dynamic,
-                              "wrappers": c.wrappers, "effects": palisade_shell::effects(c)}))
+                              "wrappers": c.wrappers, "effects": palisade_shell::effects(c), "semantic_effects": palisade_shell::semantic_effects(c)}))
             .collect();
         let out = json!({
             "action": action,
@@ -187,7 +187,12 @@ fn print_human(
                 flags.push("dynamic".to_string());
             }
             let _ = writeln!(o, "  {pad}{}. {}   ({})", i + 1, c.raw, flags.join(", "));
-            for e in palisade_shell::effects(c) {
+            let all = palisade_shell::effects(c).into_iter().chain(
+                palisade_shell::semantic_effects(c)
+                    .into_iter()
+                    .filter(|e| !matches!(e, palisade_shell::Effect::Exec { .. })),
+            );
+            for e in all {
                 let e = match e {
                     palisade_shell::Effect::Read {
                         path, recursive, ..
@@ -206,6 +211,21 @@ fn print_human(
                     palisade_shell::Effect::Network { target, upload } => match upload {
                         Some(f) => format!("Network({target}, upload {f})"),
                         None => format!("Network({target})"),
+                    },
+                    palisade_shell::Effect::Exec { program } => format!("Exec({program})"),
+                    palisade_shell::Effect::Privilege { via } => format!("Privilege({via})"),
+                    palisade_shell::Effect::Install {
+                        ecosystem,
+                        package,
+                        version,
+                    } => match version {
+                        Some(v) => format!("Install({ecosystem}, {package}, {v})"),
+                        None => format!("Install({ecosystem}, {package})"),
+                    },
+                    palisade_shell::Effect::Persist { location } => format!("Persist({location})"),
+                    palisade_shell::Effect::GitRewrite { reference, remote } => match remote {
+                        Some(r) => format!("GitRewrite({reference}, {r})"),
+                        None => format!("GitRewrite({reference})"),
                     },
                 };
                 let _ = writeln!(o, "  {pad}     effect: {e}");
