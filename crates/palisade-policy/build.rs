@@ -108,6 +108,7 @@ const LISTS: &[&str] = &[
     "programs",
     "command_regex",
     "keywords",
+    "effects",
     "unless_args",
     "values",
     "claude_deny",

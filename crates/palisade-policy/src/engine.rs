@@ -1056,10 +1056,26 @@ impl Eval<'_> {
             _ => c.text(),
         };
         let prog = c.program().unwrap_or("");
+        let semantic = palisade_shell::semantic_effects(c);
         for g in &self.p.guards {
             let mut hit: Option<String> = None;
             if let Some(name) = &g.check {
                 hit = check::run(name, &g.values, i, &cx);
+            }
+            if hit.is_none() && !g.effects.is_empty() {
+                let exempt = c.args().iter().any(|a| g.unless_args.contains(&a.value));
+                if let Some(e) = semantic
+                    .iter()
+                    .find(|e| g.effects.iter().any(|k| k == effect_kind(e)))
+                {
+                    if !exempt {
+                        hit = Some(format!(
+                            "{} from {}",
+                            effect_label(e),
+                            describe(analysis, i)
+                        ));
+                    }
+                }
             }
             if hit.is_none() && g.has_command_matcher() {
                 let prog_ok = g.programs.is_empty()
@@ -1157,6 +1173,43 @@ fn substitute_find_roots(analysis: &Analysis, effs: &mut [Vec<Effect>]) {
             }
         }
         *list = out;
+    }
+}
+
+/// The kind name guard rules use for a semantic effect (`effects = [...]`).
+fn effect_kind(e: &Effect) -> &'static str {
+    match e {
+        Effect::Read { .. } => "read",
+        Effect::Write { .. } => "write",
+        Effect::Delete { .. } => "delete",
+        Effect::Network { .. } => "network",
+        Effect::Exec { .. } => "exec",
+        Effect::Privilege { .. } => "privilege",
+        Effect::Install { .. } => "install",
+        Effect::Persist { .. } => "persist",
+        Effect::GitRewrite { .. } => "git_rewrite",
+    }
+}
+
+/// A semantic effect in rule syntax: `Privilege(sudo)`, `Install(npm, x, 1.0)`.
+fn effect_label(e: &Effect) -> String {
+    match e {
+        Effect::Privilege { via } => format!("Privilege({via})"),
+        Effect::Install {
+            ecosystem,
+            package,
+            version,
+        } => match version {
+            Some(v) => format!("Install({ecosystem}, {package}, {v})"),
+            None => format!("Install({ecosystem}, {package})"),
+        },
+        Effect::Persist { location } => format!("Persist({location})"),
+        Effect::GitRewrite { reference, remote } => match remote {
+            Some(r) => format!("GitRewrite({reference}, {r})"),
+            None => format!("GitRewrite({reference})"),
+        },
+        Effect::Exec { program } => format!("Exec({program})"),
+        other => effect_kind(other).to_string(),
     }
 }
 

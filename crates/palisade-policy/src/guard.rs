@@ -10,6 +10,8 @@
 //!   name or a wrapper such as `sudo` must be listed; the regex runs on the
 //!   command text after wrappers are stripped), unless one of `unless_args`
 //!   is present;
+//! - `effects`: semantic effect kinds (`privilege`, `install`, `persist`,
+//!   `git_rewrite`) that the shell analysis found in a simple command;
 //! - `check`: a named semantic check implemented in `check.rs`.
 
 use crate::error::PolicyError;
@@ -101,6 +103,8 @@ struct RuleDef {
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
+    effects: Vec<String>,
+    #[serde(default)]
     unless_args: Vec<String>,
     check: Option<String>,
     #[serde(default)]
@@ -152,6 +156,9 @@ pub struct GuardRule {
     /// Regexes over the command text, as written.
     pub command_regex: Vec<String>,
     compiled_regex: OnceLock<Vec<Regex>>,
+    /// Semantic effect kinds that trigger the rule (`privilege`, `install`,
+    /// `persist`, `git_rewrite`, `exec`), from `palisade_shell::semantic_effects`.
+    pub effects: Vec<String>,
     /// Words one of which the command text must contain (ASCII
     /// case-insensitively) before the regexes run; keeps the hook from
     /// compiling regexes for commands that cannot match.
@@ -294,6 +301,7 @@ fn compile_def(path: &str, line: usize, d: RuleDef) -> Result<GuardRule, PolicyE
             command_regex: d.command_regex,
             compiled_regex: OnceLock::new(),
             keywords: d.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+            effects: d.effects,
             unless_args: d.unless_args,
             check: d.check,
             values: d.values,
