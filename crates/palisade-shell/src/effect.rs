@@ -1,7 +1,7 @@
 //! Effects derived from simple commands: which files they read, write or
 //! delete, which hosts they contact.
 
-use crate::knowledge::{self, Role, Spec};
+use crate::knowledge::{self, Role, Spec, Zmode};
 use crate::model::{Origin, RedirectOp, SimpleCommand, Word};
 use crate::oneliner;
 use crate::options::{self, Parsed};
@@ -179,6 +179,16 @@ impl Out<'_> {
         }
     }
 
+    /// Writes a path that is a pattern (`split` prefixes, `mktemp` templates).
+    fn write_dynamic(&mut self, path: &str) {
+        if !is_pseudo(path) {
+            self.effects.push(Effect::Write {
+                path: path.to_string(),
+                dynamic: true,
+            });
+        }
+    }
+
     fn network(&mut self, target: &str, upload: Option<&Word>) {
         self.effects.push(Effect::Network {
             target: target.to_string(),
@@ -232,7 +242,17 @@ fn program(out: &mut Out, prog: &str, spec: &Spec) {
     let ops = &p.operands;
     match spec.role {
         Role::None => {}
-        Role::Read => ops.iter().for_each(|w| out.read(w, recursive)),
+        Role::Read | Role::ReadTree => {
+            let recursive = recursive || spec.role == Role::ReadTree;
+            let in_place = p.has(spec.in_place);
+            for w in ops {
+                let w = &pytest_path(prog, w);
+                out.read(w, recursive);
+                if in_place {
+                    out.write(w);
+                }
+            }
+        }
         Role::ScriptThenRead => script_then_read(out, prog, spec, &p, recursive),
         Role::Interpreter => {
             if !p.has(spec.script_opts) {
@@ -241,6 +261,46 @@ fn program(out: &mut Out, prog: &str, spec: &Spec) {
                 }
             }
         }
+        Role::LineInterpreter => {
+            let code_given = p.has(spec.script_opts);
+            let files = if code_given {
+                &ops[..]
+            } else {
+                ops.get(1..).unwrap_or(&[])
+            };
+            if !code_given {
+                if let Some(script) = ops.first() {
+                    out.read(script, false);
+                }
+            }
+            let in_place = p.has(spec.in_place);
+            if in_place || p.has(&["-n", "-p"]) {
+                for w in files {
+                    out.read(w, false);
+                    if in_place {
+                        out.write(w);
+                    }
+                }
+            }
+        }
+        Role::Runner => {
+            let script = match ops.first() {
+                Some(w) if w.value == "run" => ops.get(1),
+                first => first,
+            };
+            if let Some(s) = script {
+                if s.value.contains("://") {
+                    out.network(&s.value, None);
+                } else if s.value.contains(['.', '/']) {
+                    out.read(s, false);
+                }
+            }
+        }
+        Role::Java => ops
+            .iter()
+            .take(1)
+            .filter(|w| !p.has(&["-jar", "-m", "--module"]) && w.value.ends_with(".java"))
+            .for_each(|w| out.read(w, false)),
         Role::InOut => {
             if let Some(i) = ops.first() {
                 out.read(i, false);
@@ -271,6 +331,51 @@ fn program(out: &mut Out, prog: &str, spec: &Spec) {
         }
         Role::Copy | Role::Move | Role::Link => copy(out, prog, spec.role, &p, recursive),
         Role::Delete => ops.iter().for_each(|w| out.delete(w, recursive)),
+        Role::Mktemp => {
+            let dir = p.values(&["-p", "--tmpdir"]).next();
+            if let Some(t) = ops.first() {
+                let path = match dir {
+                    Some(d) => format!("{}/{}", d.value.trim_end_matches('/'), t.value),
+                    None => t.value.clone(),
+                };
+                out.write_dynamic(&path);
+            }
+        }
+        Role::Split => {
+            let (input, prefix) = if prog == "csplit" {
+                let prefix = p
+                    .values(&["-f", "--prefix"])
+                    .next()
+                    .map(|w| w.value.clone());
+                (ops.first(), prefix.unwrap_or_else(|| "xx".into()))
+            } else {
+                let prefix = ops.get(1).map(|w| w.value.clone());
+                (ops.first(), prefix.unwrap_or_else(|| "x".into()))
+            };
+            if let Some(i) = input {
+                out.read(i, false);
+            }
+            out.write_dynamic(&format!("{prefix}*"));
+        }
+        Role::Patch => {
+            let dry = p.has(&["--dry-run", "-C", "--check"]);
+            if let Some(f) = ops.first() {
+                out.read(f, false);
+                if !dry && !p.has(&["-o", "--output"]) {
+                    out.write(f);
+                }
+            } else if !dry && !p.has(&["-o", "--output"]) {
+                match p.values(&["-d", "--directory"]).next() {
+                    Some(d) => out.write(d),
+                    None => out.write(&Word::lit(".")),
+                }
+            }
+            if let Some(patchfile) = ops.get(1) {
+                out.read(patchfile, false);
+            }
+        }
+        Role::SevenZip => seven_zip(out, &p),
+        Role::Compress { ext, mode, keep } => compress(out, &p, recursive, ext, mode, keep),
         Role::Dd => {
             for w in args {
                 if let Some(f) = w.value.strip_prefix("if=") {
@@ -301,10 +406,25 @@ fn program(out: &mut Out, prog: &str, spec: &Spec) {
         }
         Role::Curl => curl(out, &p),
         Role::Wget => wget(out, &p),
+        Role::Httpie => httpie(out, &p),
         Role::Host => {
-            if !p.has(&["-l", "--listen"]) {
+            let listen = matches!(prog, "nc" | "ncat" | "netcat") && p.has(&["-l", "--listen"]);
+            if !listen {
                 if let Some(h) = ops.first() {
                     out.network(&h.value, None);
+                }
+            }
+        }
+        Role::Dns => {
+            const TYPES: &[&str] = &[
+                "a", "aaaa", "any", "axfr", "caa", "cname", "dnskey", "ds", "hinfo", "https",
+                "ixfr", "mx", "naptr", "ns", "ptr", "soa", "srv", "sshfp", "svcb", "tlsa", "txt",
+                "in", "ch", "hs",
+            ];
+            for w in ops {
+                let v = w.value.strip_prefix('@').unwrap_or(&w.value);
+                if !v.starts_with('+') && !TYPES.contains(&v.to_ascii_lowercase().as_str()) {
+                    out.network(v, None);
                 }
             }
         }
@@ -327,19 +447,369 @@ fn program(out: &mut Out, prog: &str, spec: &Spec) {
         }
         Role::RemoteCopy => remote_copy(out, &p, recursive),
         Role::Git => git(out, &p),
-        Role::ContainerCopy => {
-            if ops.first().is_some_and(|w| w.value == "cp") {
-                let rest = options::parse(ops.get(1..).unwrap_or(&[]), &knowledge::GIT_REMOTE);
-                if let [src, dst] = rest.operands.as_slice() {
-                    if !is_remote(&src.value) {
-                        out.read(src, true);
-                    }
-                    if !is_remote(&dst.value) {
-                        out.write(dst);
-                    }
+        Role::Gh => gh(out, &p),
+        Role::Container => container(out, &p),
+        Role::CloudCopy => cloud_copy(out, &p, recursive),
+        Role::Compiler => compiler(out, prog, &p),
+        Role::SshKeygen => {
+            let file = p.values(&["-f"]).next();
+            let reading = p.has(&["-y", "-l", "-F", "-e", "-i", "-D", "-B", "-Q", "-Y"]);
+            let updating = p.has(&["-p", "-c", "-R", "-u", "-k", "-H"]);
+            if let Some(f) = file {
+                if reading || updating {
+                    out.read(f, false);
+                }
+                if updating || !reading {
+                    out.write(f);
+                }
+                if !reading && !updating {
+                    out.write(&derived(f, &format!("{}.pub", f.value)));
                 }
             }
         }
+        Role::Sqlite => {
+            if let Some(db) = ops.first().filter(|w| !w.value.starts_with(':')) {
+                out.read(db, false);
+                if !p.has(&["-readonly", "--readonly"]) {
+                    out.write(db);
+                }
+            }
+        }
+        Role::DbClient => {
+            let hosts = p.values(&["-h", "--host", "--hostname"]);
+            let urls = p
+                .values(&["-d", "--dbname", "-u", "--uri"])
+                .chain(ops.iter())
+                .filter(|w| w.value.contains("://"));
+            let targets: Vec<String> = hosts.chain(urls).map(|w| w.value.clone()).collect();
+            targets.iter().for_each(|t| out.network(t, None));
+            ops.iter()
+                .filter(|w| w.value.ends_with(".js"))
+                .for_each(|w| out.read(w, false));
+        }
+        Role::Sudo => {
+            if p.has(&["-e", "--edit"]) {
+                for w in ops {
+                    out.read(w, false);
+                    out.write(w);
+                }
+            }
+        }
+    }
+}
+
+/// `tests/a.py::test_x` -> `tests/a.py` for pytest node ids.
+fn pytest_path(prog: &str, w: &Word) -> Word {
+    match w.value.split_once("::") {
+        Some((path, _)) if matches!(prog, "pytest" | "py.test") => derived(w, path),
+        _ => w.clone(),
+    }
+}
+
+fn seven_zip(out: &mut Out, p: &Parsed) {
+    let Some((cmd, rest)) = p.operands.split_first() else {
+        return;
+    };
+    let Some((archive, files)) = rest.split_first() else {
+        return;
+    };
+    match cmd.value.as_str() {
+        "a" | "u" | "d" | "rn" => {
+            out.write(archive);
+            files.iter().for_each(|w| out.read(w, true));
+        }
+        "x" | "e" => {
+            out.read(archive, false);
+            let dir = out
+                .cmd
+                .args()
+                .iter()
+                .find_map(|w| w.value.strip_prefix("-o").filter(|d| !d.is_empty()));
+            match dir {
+                Some(d) => {
+                    let d = d.to_string();
+                    out.write(&derived(archive, &d));
+                }
+                None => out.write(&Word::lit(".")),
+            }
+        }
+        _ => out.read(archive, false),
+    }
+}
+
+fn compress(out: &mut Out, p: &Parsed, recursive: bool, ext: &str, mode: Zmode, keep: bool) {
+    let listing = p.has(&["-l", "--list", "-t", "--test"]);
+    let to_stdout = mode == Zmode::Cat || p.has(&["-c", "--stdout", "--to-stdout"]);
+    let decompress = mode == Zmode::Decompress || p.has(&["-d", "--decompress", "--uncompress"]);
+    let named_output = p.has(&["-o"]);
+    let keep = (keep || p.has(&["-k", "--keep"])) && !p.has(&["--rm"]);
+    for w in &p.operands {
+        out.read(w, recursive);
+        if listing || to_stdout {
+            continue;
+        }
+        if recursive {
+            out.write(w);
+            continue;
+        }
+        if !named_output {
+            let target = if decompress {
+                w.value.strip_suffix(ext).map(str::to_string)
+            } else {
+                Some(format!("{}{ext}", w.value))
+            };
+            if let Some(t) = target {
+                out.write(&derived(w, &t));
+            }
+        }
+        if !keep {
+            out.delete(w, false);
+        }
+    }
+}
+
+fn httpie(out: &mut Out, p: &Parsed) {
+    let mut ops = p.operands.iter().peekable();
+    if ops
+        .peek()
+        .is_some_and(|w| !w.value.is_empty() && w.value.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        ops.next();
+    }
+    let Some(url) = ops.next() else {
+        return;
+    };
+    let uploads: Vec<Word> = ops
+        .filter_map(|w| {
+            let v = w.value.as_str();
+            let file = if let Some((_, f)) = v.split_once(":=@").or_else(|| v.split_once("=@")) {
+                f
+            } else {
+                let (name, f) = v.split_once('@')?;
+                if name.is_empty() || name.contains(['=', ':']) {
+                    return None;
+                }
+                f
+            };
+            (!is_pseudo(file)).then(|| derived(w, file))
+        })
+        .collect();
+    network_all(out, std::slice::from_ref(url), &uploads);
+}
+
+fn gh(out: &mut Out, p: &Parsed) {
+    let ops = &p.operands;
+    let Some(sub) = ops.first() else {
+        return;
+    };
+    if matches!(
+        sub.value.as_str(),
+        "help" | "version" | "completion" | "alias" | "config"
+    ) {
+        return;
+    }
+    let host = p
+        .values(&["--hostname"])
+        .next()
+        .map_or("github.com", |w| w.value.as_str())
+        .to_string();
+    let action = ops.get(1).map_or("", |w| w.value.as_str());
+    let mut uploads: Vec<Word> = match (sub.value.as_str(), action) {
+        ("gist", "create") => ops.get(2..).unwrap_or(&[]).to_vec(),
+        ("release", "upload" | "create") => ops.get(3..).unwrap_or(&[]).to_vec(),
+        _ => Vec::new(),
+    };
+    for (name, v) in &p.opts {
+        let Some(v) = v else { continue };
+        let file = match name.as_str() {
+            "--body-file" | "--notes-file" | "--input" => Some(v.value.as_str()),
+            "-F" | "--field" => match v.value.split_once("=@") {
+                Some((_, f)) => Some(f),
+                None if !v.value.contains('=') => Some(v.value.as_str()),
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(f) = file.filter(|f| !is_pseudo(f)) {
+            uploads.push(derived(v, f));
+        }
+    }
+    network_all(out, &[Word::lit(&host)], &uploads);
+    if sub.value == "repo" && action == "clone" {
+        if let Some(repo) = ops.get(2) {
+            match ops.get(3) {
+                Some(dir) => out.write(dir),
+                None => {
+                    let name = repo.value.trim_end_matches('/');
+                    let name = name.rsplit('/').next().unwrap_or(name);
+                    out.write(&derived(repo, name.strip_suffix(".git").unwrap_or(name)));
+                }
+            }
+        }
+    }
+}
+
+/// `docker run|create|build|cp|save|load|compose`, `kubectl cp|apply -f`.
+fn container(out: &mut Out, p: &Parsed) {
+    let Some((sub, rest)) = p.operands.split_first() else {
+        return;
+    };
+    let sub_spec = match sub.value.as_str() {
+        "run" | "create" => &knowledge::DOCKER_RUN,
+        "build" | "buildx" => &knowledge::DOCKER_BUILD,
+        _ => &knowledge::CONTAINER_SUB,
+    };
+    let sp = options::parse(rest, sub_spec);
+    sp.values(&["--kubeconfig"])
+        .for_each(|v| out.read(v, false));
+    match sub.value.as_str() {
+        "cp" => {
+            if let [src, dst] = sp.operands.as_slice() {
+                let remote = |v: &str| v.find(':').is_some_and(|i| i > 0) || is_remote(v);
+                if !remote(&src.value) {
+                    out.read(src, true);
+                }
+                if !remote(&dst.value) {
+                    out.write(dst);
+                }
+            }
+        }
+        "run" | "create" => {
+            for v in sp.values(&["-v", "--volume"]) {
+                let host = v.value.split(':').next().unwrap_or("");
+                if host.starts_with(['/', '.', '~', '$']) {
+                    let h = derived(v, host);
+                    out.read(&h, true);
+                    out.write(&h);
+                }
+            }
+            for v in sp.values(&["--mount"]) {
+                let src = v.value.split(',').find_map(|kv| {
+                    kv.strip_prefix("source=")
+                        .or_else(|| kv.strip_prefix("src="))
+                });
+                if let Some(src) = src.filter(|s| s.starts_with(['/', '.', '~', '$'])) {
+                    let h = derived(v, src);
+                    out.read(&h, true);
+                    out.write(&h);
+                }
+            }
+            sp.values(&["--env-file"]).for_each(|v| out.read(v, false));
+        }
+        "build" | "buildx" => {
+            sp.values(&["-f", "--file"])
+                .for_each(|v| out.read(v, false));
+            let ctx = sp.operands.iter().rfind(|w| w.value != "build");
+            if let Some(c) = ctx {
+                if c.value.contains("://") {
+                    out.network(&c.value, None);
+                } else {
+                    out.read(c, true);
+                }
+            }
+        }
+        "save" | "export" => sp.values(&["-o", "--output"]).for_each(|v| out.write(v)),
+        "load" | "import" => sp
+            .values(&["-i", "--input"])
+            .for_each(|v| out.read(v, false)),
+        "compose" => sp
+            .values(&["-f", "--file"])
+            .for_each(|v| out.read(v, false)),
+        _ => {
+            for v in sp.values(&["-f", "--filename"]) {
+                if v.value.contains("://") {
+                    out.network(&v.value, None);
+                } else {
+                    out.read(v, v.value.ends_with('/'));
+                }
+            }
+        }
+    }
+}
+
+/// `aws s3 cp|mv|sync|ls|rm`, `gsutil cp`, `gcloud storage cp`: operands
+/// with a scheme are remote; `file://` parameters are read.
+fn cloud_copy(out: &mut Out, p: &Parsed, recursive: bool) {
+    for w in out.cmd.args() {
+        let v = w.value.split_once('=').map_or(w.value.as_str(), |(_, v)| v);
+        if let Some(f) = v
+            .strip_prefix("file://")
+            .or_else(|| v.strip_prefix("fileb://"))
+        {
+            out.read(&derived(w, f), false);
+        }
+    }
+    let ops = &p.operands;
+    let Some(i) = ops.iter().position(|w| {
+        matches!(
+            w.value.as_str(),
+            "cp" | "mv" | "sync" | "rsync" | "ls" | "rm" | "rb" | "mb" | "cat"
+        )
+    }) else {
+        return;
+    };
+    let storage = ops[..i]
+        .iter()
+        .all(|w| matches!(w.value.as_str(), "s3" | "storage" | "alpha" | "beta"));
+    if !storage {
+        return;
+    }
+    let args = &ops[i + 1..];
+    let url = |w: &&Word| w.value.contains("://");
+    if matches!(ops[i].value.as_str(), "cp" | "mv" | "sync" | "rsync") {
+        let Some((dest, sources)) = args.split_last() else {
+            return;
+        };
+        let local: Vec<&Word> = sources.iter().filter(|s| !url(s)).collect();
+        sources
+            .iter()
+            .filter(url)
+            .for_each(|s| out.network(&s.value, None));
+        local.iter().for_each(|s| out.read(s, recursive));
+        if ops[i].value == "mv" {
+            local.iter().for_each(|s| out.delete(s, recursive));
+        }
+        if url(&dest) {
+            out.network(&dest.value, local.first().copied());
+        } else {
+            out.write(dest);
+        }
+    } else {
+        args.iter()
+            .filter(url)
+            .for_each(|w| out.network(&w.value, None));
+    }
+}
+
+fn compiler(out: &mut Out, prog: &str, p: &Parsed) {
+    let sources: Vec<&Word> = p.operands.iter().collect();
+    sources.iter().for_each(|w| out.read(w, false));
+    if p.has(&[
+        "-o",
+        "--out-dir",
+        "-E",
+        "--version",
+        "--help",
+        "-fsyntax-only",
+    ]) || sources.is_empty()
+    {
+        return;
+    }
+    let stem = |w: &Word| -> String {
+        let name = w.value.rsplit('/').next().unwrap_or(&w.value);
+        name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
+    };
+    if prog == "rustc" {
+        if let Some(first) = sources.first() {
+            out.write(&derived(first, &stem(first)));
+        }
+    } else if p.has(&["-c", "-S"]) {
+        let ext = if p.has(&["-S"]) { "s" } else { "o" };
+        for w in &sources {
+            out.write(&derived(w, &format!("{}.{ext}", stem(w))));
+        }
+    } else {
+        out.write(&Word::lit("a.out"));
     }
 }
 
@@ -356,7 +826,7 @@ fn script_then_read(out: &mut Out, prog: &str, spec: &Spec, p: &Parsed, recursiv
         ops = ops.get(1..).unwrap_or(&[]);
     }
     let awk = prog.ends_with("awk");
-    let search_tree = matches!(prog, "rg" | "ag");
+    let search_tree = matches!(prog, "rg" | "ag" | "ack" | "fd" | "fdfind");
     let recursive = recursive || search_tree;
     let in_place = p.has(spec.in_place);
     let mut any = false;

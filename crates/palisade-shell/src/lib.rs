@@ -118,5 +118,6 @@ mod vars; // a=~/.ssh; cat $a/id_rsa
 mod word;
 
 pub use effect::{effects, semantic_effects, Effect};
+pub use knowledge::{knowledge_examples, knowledge_programs};
 pub use model::{Analysis, Origin, PipelinePos, Redirect, RedirectOp, SimpleCommand, Word};
 pub use parse::analyze;
