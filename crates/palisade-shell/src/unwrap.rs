@@ -322,6 +322,36 @@ pub(crate) fn emit(cx: &mut Ctx, d: Draft, level: usize) -> Option<usize> {
             .iter()
             .any(|r| r.target.dynamic && r.op != RedirectOp::HereDoc);
     let mut words = d.words;
+    // Reserved words the grammar left at the front of a command (`! { rm -rf ~; }`
+    // parses as a command `{ rm -rf ~`): bash runs what follows them.
+    const OPENERS: &[&str] = &[
+        "{", "!", "do", "then", "else", "elif", "if", "while", "until",
+    ];
+    // (The grammar may even put several in one word: `! { {` gives `{ {`.)
+    while words.len() > 1
+        && words.first().is_some_and(|w| {
+            !w.dynamic
+                && w.value.split_whitespace().next().is_some()
+                && w.value.split_whitespace().all(|t| OPENERS.contains(&t))
+        })
+    {
+        words.remove(0);
+    }
+    if words.len() == 1
+        && words
+            .first()
+            .is_some_and(|w| matches!(w.value.as_str(), "}" | "done" | "fi" | "esac"))
+    {
+        words.clear();
+    }
+    // `\cat` is `cat` (and `\\cat` inside backticks): a backslash before a
+    // program name only stops alias expansion.
+    if let Some(w) = words
+        .first_mut()
+        .filter(|w| !w.dynamic && w.value.starts_with('\\'))
+    {
+        w.value = w.value.trim_start_matches('\\').to_string();
+    }
     let mut wrappers = Vec::new();
     let mut assignments = d.assignments;
     while wrappers.len() < MAX_WRAPPERS {
