@@ -855,7 +855,7 @@ fn seed() -> u64 {
     std::env::var("PALISADE_GRAMMAR_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5EED_0F_9A11_5ADE)
+        .unwrap_or(0x005E_ED0F_9A11_5ADE)
 }
 
 // ---------------------------------------------------------------------------
