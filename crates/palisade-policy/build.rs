@@ -20,6 +20,8 @@ const PACKS: &[&str] = &[
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/guards");
     let mut code = String::from("vec![\n");
+    // The hook needs no examples or references: a lean copy skips them.
+    let mut lean = String::from("vec![\n");
     for name in PACKS {
         let file = root.join(format!("{name}.toml"));
         println!("cargo:rerun-if-changed={}", file.display());
@@ -48,6 +50,7 @@ fn main() {
                 }
             }
             let path = format!("rules/guards/{name}.toml");
+            let start = code.len();
             code.push_str(&format!(
                 "    ({path:?}, {}, RuleDef {{\n",
                 id_line(&text, id)
@@ -66,6 +69,7 @@ fn main() {
                 }
                 Some(None) => panic!("{}: rule `{id}`: `check` must be a string", file.display()),
             }
+            let mut lean_lists: Vec<String> = Vec::new();
             for key in LISTS {
                 let items: Vec<String> = match table.get(*key) {
                     None => Vec::new(),
@@ -87,15 +91,38 @@ fn main() {
                     "        {key}: strings(&[{}]),\n",
                     items.join(", ")
                 ));
+                let kept = if DOCS_ONLY.contains(key) {
+                    String::new()
+                } else {
+                    items.join(", ")
+                };
+                lean_lists.push(format!("        {key}: strings(&[{kept}]),\n"));
             }
             code.push_str("    }),\n");
+            // The lean copy: the same text up to the lists, then the trimmed lists.
+            let head_end = code[start..]
+                .find("        references:")
+                .map_or(code.len(), |k| start + k);
+            lean.push_str(&code[start..head_end]);
+            for l in lean_lists.drain(..) {
+                lean.push_str(&l);
+            }
+            lean.push_str("    }),\n");
         }
     }
     code.push(']');
+    lean.push(']');
+    let lean_dest =
+        Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("guards_lean.rs");
+    std::fs::write(&lean_dest, lean).unwrap_or_else(|e| panic!("{}: {e}", lean_dest.display()));
     let dest =
         Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("guards.rs");
     std::fs::write(&dest, code).unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
 }
+
+/// Lists only `palisade rules` and the test suite read; the hook's lean copy
+/// leaves them empty (fewer allocations on every hook call).
+const DOCS_ONLY: &[&str] = &["references", "examples", "negative_examples"];
 
 /// Keys that hold one string (all required).
 const STRINGS: &[&str] = &["id", "verdict", "description", "message"];

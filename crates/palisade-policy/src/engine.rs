@@ -234,7 +234,7 @@ impl Policy {
         p.fail_mode = fail_mode.unwrap_or_default();
         p.guards_locked = lock_guards;
         if opts.guard_packs {
-            for g in guard::built_in()? {
+            for g in guard::built_in_lean()? {
                 if let Some((_, layer, file)) = disabled
                     .iter()
                     .find(|(id, _, _)| *id == g.id || g.id.starts_with(&format!("{id}.")))
