@@ -4,7 +4,7 @@
 
 use crate::path::resolve_lexical;
 use crate::rule::host_of;
-use palisade_shell::{Analysis, Effect, Origin, PipelinePos, SimpleCommand};
+use palisade_shell::{Analysis, Effect, Origin, PipelinePos, SimpleCommand, GIT_VALUE_OPTS};
 use std::path::{Path, PathBuf};
 
 /// Programs that run code read from stdin or from a script argument.
@@ -326,17 +326,6 @@ fn branch_is_protected(branch: &str, protected: &[String]) -> bool {
         None => p == b,
     })
 }
-
-/// Git global options that take a separate value.
-const GIT_VALUE_OPTS: &[&str] = &[
-    "-C",
-    "-c",
-    "--git-dir",
-    "--work-tree",
-    "--namespace",
-    "--exec-path",
-    "--config-env",
-];
 
 fn git_push_force(cmd: &SimpleCommand, cx: &CheckCtx<'_>, want_protected: bool) -> Option<String> {
     if prog(cmd) != "git" {

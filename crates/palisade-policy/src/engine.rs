@@ -1069,11 +1069,7 @@ impl Eval<'_> {
                     .find(|e| g.effects.iter().any(|k| k == effect_kind(e)))
                 {
                     if !exempt {
-                        hit = Some(format!(
-                            "{} from {}",
-                            effect_label(e),
-                            describe(analysis, i)
-                        ));
+                        hit = Some(format!("{e} from {}", describe(analysis, i)));
                     }
                 }
             }
@@ -1188,28 +1184,6 @@ fn effect_kind(e: &Effect) -> &'static str {
         Effect::Install { .. } => "install",
         Effect::Persist { .. } => "persist",
         Effect::GitRewrite { .. } => "git_rewrite",
-    }
-}
-
-/// A semantic effect in rule syntax: `Privilege(sudo)`, `Install(npm, x, 1.0)`.
-fn effect_label(e: &Effect) -> String {
-    match e {
-        Effect::Privilege { via } => format!("Privilege({via})"),
-        Effect::Install {
-            ecosystem,
-            package,
-            version,
-        } => match version {
-            Some(v) => format!("Install({ecosystem}, {package}, {v})"),
-            None => format!("Install({ecosystem}, {package})"),
-        },
-        Effect::Persist { location } => format!("Persist({location})"),
-        Effect::GitRewrite { reference, remote } => match remote {
-            Some(r) => format!("GitRewrite({reference}, {r})"),
-            None => format!("GitRewrite({reference})"),
-        },
-        Effect::Exec { program } => format!("Exec({program})"),
-        other => effect_kind(other).to_string(),
     }
 }
 

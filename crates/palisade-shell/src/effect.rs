@@ -84,6 +84,52 @@ pub enum Effect {
 
 pub use crate::semantic::semantic_effects;
 
+/// Rule syntax: `Read(~/.ssh, recursive)`, `Network(https://x, upload f)`,
+/// `Install(npm, left-pad, 1.3.0)`, `GitRewrite(main, origin)`.
+impl std::fmt::Display for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rec = |r: &bool| if *r { ", recursive" } else { "" };
+        match self {
+            Effect::Read {
+                path, recursive, ..
+            } => write!(f, "Read({path}{})", rec(recursive)),
+            Effect::Write { path, .. } => write!(f, "Write({path})"),
+            Effect::Delete {
+                path, recursive, ..
+            } => write!(f, "Delete({path}{})", rec(recursive)),
+            Effect::Network {
+                target,
+                upload: Some(u),
+            } => write!(f, "Network({target}, upload {u})"),
+            Effect::Network {
+                target,
+                upload: None,
+            } => write!(f, "Network({target})"),
+            Effect::Exec { program } => write!(f, "Exec({program})"),
+            Effect::Privilege { via } => write!(f, "Privilege({via})"),
+            Effect::Install {
+                ecosystem,
+                package,
+                version: Some(v),
+            } => write!(f, "Install({ecosystem}, {package}, {v})"),
+            Effect::Install {
+                ecosystem,
+                package,
+                version: None,
+            } => write!(f, "Install({ecosystem}, {package})"),
+            Effect::Persist { location } => write!(f, "Persist({location})"),
+            Effect::GitRewrite {
+                reference,
+                remote: Some(r),
+            } => write!(f, "GitRewrite({reference}, {r})"),
+            Effect::GitRewrite {
+                reference,
+                remote: None,
+            } => write!(f, "GitRewrite({reference})"),
+        }
+    }
+}
+
 /// The effects of one simple command, from Palisade's per-program knowledge.
 ///
 /// Redirections always count (`> f` writes `f`, `< f` reads it); then the

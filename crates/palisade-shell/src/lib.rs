@@ -121,3 +121,4 @@ pub use effect::{effects, semantic_effects, Effect};
 pub use knowledge::{knowledge_examples, knowledge_programs};
 pub use model::{Analysis, Origin, PipelinePos, Redirect, RedirectOp, SimpleCommand, Word};
 pub use parse::analyze;
+pub use semantic::GIT_VALUE_OPTS;

@@ -10,13 +10,16 @@ use crate::model::SimpleCommand;
 
 /// Programs that run their command as another user.
 const PRIVILEGE: &[&str] = &["sudo", "su", "doas", "pkexec", "run0"];
-/// Git global options that take a separate value.
-const GIT_VALUE_OPTS: &[&str] = &[
+/// Git global options that take a separate value (`git -C dir …`).
+///
+/// Source: git(1), "OPTIONS".
+pub const GIT_VALUE_OPTS: &[&str] = &[
     "-C",
     "-c",
     "--git-dir",
     "--work-tree",
     "--namespace",
+    "--exec-path",
     "--config-env",
 ];
 

@@ -193,41 +193,6 @@ fn print_human(
                     .filter(|e| !matches!(e, palisade_shell::Effect::Exec { .. })),
             );
             for e in all {
-                let e = match e {
-                    palisade_shell::Effect::Read {
-                        path, recursive, ..
-                    } => {
-                        format!("Read({path}{})", if recursive { ", recursive" } else { "" })
-                    }
-                    palisade_shell::Effect::Write { path, .. } => format!("Write({path})"),
-                    palisade_shell::Effect::Delete {
-                        path, recursive, ..
-                    } => {
-                        format!(
-                            "Delete({path}{})",
-                            if recursive { ", recursive" } else { "" }
-                        )
-                    }
-                    palisade_shell::Effect::Network { target, upload } => match upload {
-                        Some(f) => format!("Network({target}, upload {f})"),
-                        None => format!("Network({target})"),
-                    },
-                    palisade_shell::Effect::Exec { program } => format!("Exec({program})"),
-                    palisade_shell::Effect::Privilege { via } => format!("Privilege({via})"),
-                    palisade_shell::Effect::Install {
-                        ecosystem,
-                        package,
-                        version,
-                    } => match version {
-                        Some(v) => format!("Install({ecosystem}, {package}, {v})"),
-                        None => format!("Install({ecosystem}, {package})"),
-                    },
-                    palisade_shell::Effect::Persist { location } => format!("Persist({location})"),
-                    palisade_shell::Effect::GitRewrite { reference, remote } => match remote {
-                        Some(r) => format!("GitRewrite({reference}, {r})"),
-                        None => format!("GitRewrite({reference})"),
-                    },
-                };
                 let _ = writeln!(o, "  {pad}     effect: {e}");
             }
         }
