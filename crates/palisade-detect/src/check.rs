@@ -1,0 +1,422 @@
+//! Checks on a candidate secret: validators, entropy, placeholders; and the
+//! safe ways to show one (redaction, fingerprint).
+
+/// CRC-32 (IEEE 802.3: reflected polynomial `0xEDB88320`, initial value and
+/// final XOR `0xFFFFFFFF`), the checksum of zlib, gzip and PNG. Bitwise, no
+/// table: tokens are short.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFF_u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
+}
+
+/// Base62 alphabet used by GitHub's token checksums: digits, then upper
+/// case, then lower case.
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `n` in base62, left-padded with `0` to `width` digits.
+pub fn base62(mut n: u32, width: usize) -> String {
+    let mut digits = Vec::new();
+    while n > 0 {
+        digits.push(BASE62[(n % 62) as usize]);
+        n /= 62;
+    }
+    while digits.len() < width {
+        digits.push(b'0');
+    }
+    digits.reverse();
+    String::from_utf8_lossy(&digits).into_owned()
+}
+
+/// Checks the checksum of a GitHub token in the `ghX_` format
+/// (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, followed by 36 characters).
+///
+/// Algorithm, from GitHub's post "Behind GitHub's new authentication token
+/// formats" (github.blog, 2021-04-05,
+/// <https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/>):
+/// the 36 characters after the prefix are 30 random base62 characters and a
+/// 6-character checksum, the CRC-32 of those 30 characters encoded in
+/// base62 (`0-9A-Za-z`) and left-padded with `0`. The prefix is not part of
+/// the checksummed text. This rejects most mangled or made-up tokens offline,
+/// without calling GitHub.
+pub fn github_crc32_valid(token: &str) -> bool {
+    let Some((_, body)) = token.split_once('_') else {
+        return false;
+    };
+    if body.len() != 36 || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let (random, checksum) = body.split_at(30);
+    base62(crc32(random.as_bytes()), 6) == checksum
+}
+
+/// Runs the validator named in a rule (`validator = "…"`).
+pub fn validate(name: &str, secret: &str) -> bool {
+    match name {
+        "github-crc32" => github_crc32_valid(secret),
+        _ => false,
+    }
+}
+
+/// Shannon entropy of `s` in bits per character (over bytes).
+pub fn shannon_entropy(s: &str) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0_u32; 256];
+    for b in s.bytes() {
+        counts[usize::from(b)] += 1;
+    }
+    let len = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Values published in vendor documentation as examples.
+const DOC_EXAMPLES: &[&str] = &[
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+];
+
+/// Secrets longer than this (in bytes) skip the word, sequence and run
+/// checks of [`is_placeholder`].
+const LONG_SECRET: usize = 200;
+
+/// Words that mark a value as a placeholder when it contains them.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yourpassword",
+    "xxxx",
+    "****",
+    "....",
+    "redacted",
+    "dummy",
+    "sample",
+    "replace_me",
+    "replaceme",
+    "insert_",
+    "todo",
+    "not-a-real",
+    "notreal",
+];
+
+/// Whole values that are placeholders, compared case-insensitively.
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "admin",
+    "root",
+    "test",
+    "null",
+    "none",
+    "true",
+    "false",
+    "undefined",
+];
+
+/// Runs of ascending characters that no random secret contains.
+const SEQUENCES: &[&str] = &[
+    "0123456789abcdef",
+    "1234567890",
+    "12345678",
+    "abcdef",
+    "a1b2c3",
+    "qwerty",
+];
+
+/// Is `secret` obviously a placeholder, not a real secret? Vendor-documented
+/// example values, template references (`${VAR}`, `$VAR`, `{{var}}`,
+/// `<your-token>`, `%(var)s`), placeholder words (`changeme`, `example`,
+/// `xxxx`, …), a character repeated 8 times in a row or one character
+/// making up the whole value, and keyboard or counting sequences. Values
+/// longer than 200 bytes (key material) get only the first two checks.
+pub fn is_placeholder(secret: &str) -> bool {
+    if DOC_EXAMPLES.iter().any(|e| secret.contains(e)) {
+        return true;
+    }
+    let lower = secret.to_ascii_lowercase();
+    let trimmed = lower.trim_matches(|c: char| c == '"' || c == '\'');
+    if trimmed.starts_with('$')
+        || trimmed.starts_with("{{")
+        || trimmed.starts_with("%(")
+        || trimmed.starts_with('<')
+        || trimmed.contains("${")
+        || (trimmed.contains('<') && trimmed.contains('>'))
+    {
+        return true;
+    }
+    if PLACEHOLDER_VALUES.contains(&trimmed) {
+        return true;
+    }
+    // Key material (PEM bodies, base64 blobs) is long and may contain runs
+    // such as `AAAAAAAA` (zero bytes) or, by chance, a placeholder word; only
+    // the checks above apply to it.
+    if secret.len() > LONG_SECRET {
+        return false;
+    }
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    if SEQUENCES.iter().any(|s| lower.contains(s)) {
+        return true;
+    }
+    let bytes = lower.as_bytes();
+    if let Some(&first) = bytes.first() {
+        if bytes.iter().all(|&b| b == first) {
+            return true;
+        }
+    }
+    let mut run = 1;
+    for w in bytes.windows(2) {
+        if w[0] == w[1] && w[0].is_ascii_alphanumeric() {
+            run += 1;
+            if run >= 8 {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+    }
+    false
+}
+
+/// Does a value caught by a generic `key = value` rule look like code or
+/// configuration rather than a secret? A dotted identifier
+/// (`env.DB_PASSWORD`, `config.db.password`), a value that names the key
+/// itself (`edit_password`), a path, URL, ARN or CSS selector, or a word
+/// such as `not-set`. Only generic rules use this: vendor tokens such as
+/// JWTs and Vault tokens contain dots.
+pub fn is_code_like(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    // A segment such as `Z4bTMtngfLeQ18Aq` (upper, lower and digits) is
+    // random, not a name: Vault tokens look like `hvs.<random>`.
+    let identifier = |seg: &str| {
+        let has = |f: fn(&char) -> bool| seg.chars().any(|c| f(&c));
+        seg.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !(has(char::is_ascii_uppercase)
+                && has(char::is_ascii_lowercase)
+                && has(char::is_ascii_digit))
+    };
+    let dotted_identifier = value.contains('.') && value.split('.').all(identifier);
+    dotted_identifier
+        || ["password", "passwd", "not-set", "notset", "unset", "null"]
+            .iter()
+            .any(|w| lower.contains(w))
+        || [
+            "#", "/", "./", "arn:", "http://", "https://", "process.", "os.",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// A form of `secret` that is safe to show: its first 4 characters (fewer
+/// for short secrets: at most a quarter of it), an ellipsis, and its length.
+/// Never the whole secret.
+pub fn redact(secret: &str) -> String {
+    let len = secret.chars().count();
+    let shown = 4.min(len / 4);
+    let prefix: String = secret.chars().take(shown).collect();
+    format!("{prefix}…({len} chars)")
+}
+
+/// A stable fingerprint of a finding: 64-bit FNV-1a over the rule id, a NUL
+/// byte, and the secret, as 16 lowercase hex digits. It lets tools
+/// deduplicate and allow-list findings without storing the secret. Not a
+/// cryptographic hash: do not publish fingerprints of low-entropy
+/// passwords.
+pub fn fingerprint(rule_id: &str, secret: &str) -> String {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    for b in rule_id.bytes().chain([0]).chain(secret.bytes()) {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    #[test]
+    fn crc32_matches_known_vectors() {
+        // The standard check value for CRC-32/ISO-HDLC.
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn base62_pads_and_encodes() {
+        assert_eq!(base62(0, 6), "000000");
+        assert_eq!(base62(61, 6), "00000z");
+        assert_eq!(base62(62, 6), "000010");
+        assert_eq!(base62(u32::MAX, 6), "4gfFC3");
+    }
+
+    fn token_with_valid_checksum(prefix: &str, random: &str) -> String {
+        assert_eq!(random.len(), 30);
+        format!("{prefix}{random}{}", base62(crc32(random.as_bytes()), 6))
+    }
+
+    #[test]
+    fn github_checksum_accepts_a_valid_token() {
+        let token = token_with_valid_checksum("ghp_", "Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve1");
+        assert!(github_crc32_valid(&token), "{token}");
+        let token = token_with_valid_checksum("ghs_", "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1");
+        assert!(validate("github-crc32", &token));
+    }
+
+    #[test]
+    fn github_checksum_rejects_an_invalid_token() {
+        let valid = token_with_valid_checksum("ghp_", "Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve1");
+        // Change the last checksum character.
+        let mut invalid = valid[..valid.len() - 1].to_string();
+        invalid.push(if valid.ends_with('A') { 'B' } else { 'A' });
+        assert!(!github_crc32_valid(&invalid), "{invalid}");
+        // Change one random character.
+        let mangled = valid.replacen('Q', "R", 1);
+        assert!(!github_crc32_valid(&mangled));
+        assert!(!github_crc32_valid("ghp_short"));
+        assert!(!github_crc32_valid("no-underscore"));
+        assert!(!validate("unknown-validator", &valid));
+    }
+
+    #[test]
+    fn placeholders_are_recognised() {
+        for p in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "xxxxxxxxxxxxxxxxxxxx",
+            "<your-token>",
+            "${GITHUB_TOKEN}",
+            "$DB_PASSWORD",
+            "{{ secrets.TOKEN }}",
+            "changeme",
+            "CHANGEME123",
+            "my-example-key",
+            "aaaaaaaaaaaaaaaa",
+            "ghp_000000000000000000000000000000000000",
+            "1234567890abcdef",
+            "0123456789abcdef0123456789abcdef",
+            "abcdefg12346+FJQCK",
+            "px-api-a1b2c3d4-e5f6-g7h8",
+            "password",
+            "your_api_key_here",
+        ] {
+            assert!(is_placeholder(p), "{p} should be a placeholder");
+        }
+        for real in [
+            "Tq8vLr2mZp9w",
+            "ghp_Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve10Mn2Ab",
+            "hV3!rQ9#zLw2",
+            "AKIAQ7RZ4WLMNB2XKT3P",
+        ] {
+            assert!(!is_placeholder(real), "{real} should not be a placeholder");
+        }
+    }
+
+    #[test]
+    fn long_key_material_with_zero_runs_is_not_a_placeholder() {
+        let body = format!(
+            "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW{}",
+            "Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve1".repeat(6)
+        );
+        assert!(!is_placeholder(&body));
+        assert!(is_placeholder(&format!("{body}AKIAIOSFODNN7EXAMPLE")));
+    }
+
+    #[test]
+    fn code_like_values_are_recognised() {
+        for v in [
+            "env.PERKEEP_TEST_PASSWORD",
+            "config.db.secret",
+            "edit_password",
+            "#add-password",
+            "/en/creating-a-strong-password",
+            "arn:aws:iam::aws:policy/IAMUserChangePassword",
+            "not-set",
+        ] {
+            assert!(is_code_like(v), "{v}");
+        }
+        for v in [
+            "Tq8vLr2mZp9w",
+            "hV3!rQ9#zLw2",
+            "super$ecret.9",
+            "s.Z4bTMtngfLeQ18AqVoBBkUAOD1",
+        ] {
+            assert!(!is_code_like(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn entropy_is_bits_per_character() {
+        assert_eq!(shannon_entropy(""), 0.0);
+        assert_eq!(shannon_entropy("aaaa"), 0.0);
+        assert!((shannon_entropy("abab") - 1.0).abs() < 1e-9);
+        assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+        assert!(shannon_entropy("Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve1") > 4.0);
+    }
+
+    #[test]
+    fn redaction_never_contains_the_secret() {
+        for secret in [
+            "ghp_Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve10Mn2Ab",
+            "Tq8vLr2mZp9w",
+            "abcdefgh",
+            "пароль-секрет-ключ",
+        ] {
+            let r = redact(secret);
+            assert!(
+                secret.is_empty() || !r.contains(secret),
+                "{r} contains {secret}"
+            );
+            assert!(r.contains(&format!("({} chars)", secret.chars().count())));
+        }
+        assert_eq!(
+            redact("ghp_Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve10Mn2Ab"),
+            "ghp_…(40 chars)"
+        );
+        assert_eq!(redact("Tq8vLr2mZp9w"), "Tq8…(12 chars)");
+        // Short values show no characters at all.
+        assert_eq!(redact("abc"), "…(3 chars)");
+        assert_eq!(redact(""), "…(0 chars)");
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_depends_on_rule_and_secret() {
+        let a = fingerprint("secret.a", "s3cr3t");
+        assert_eq!(a.len(), 16);
+        assert_eq!(a, fingerprint("secret.a", "s3cr3t"));
+        assert_ne!(a, fingerprint("secret.b", "s3cr3t"));
+        assert_ne!(a, fingerprint("secret.a", "s3cr3u"));
+        // A fixed value (FNV-1a 64 of a single NUL byte) keeps fingerprints
+        // stable across releases.
+        assert_eq!(fingerprint("", ""), "af63bd4c8601b7df");
+    }
+}

@@ -1,0 +1,154 @@
+//! Secret rules as data: `rules/secrets/*.toml`, compiled into the binary
+//! with `include_str!` and parsed once per [`crate::Scanner`].
+
+use crate::Confidence;
+use serde::Deserialize;
+
+/// The built-in rule files: (path shown to users, contents). Specific
+/// providers come first and the generic rules last, so that when two rules
+/// find the same secret the more specific one is reported.
+pub const BUILT_IN_RULES: &[(&str, &str)] = &[
+    (
+        "rules/secrets/vcs.toml",
+        include_str!("../../../rules/secrets/vcs.toml"),
+    ),
+    (
+        "rules/secrets/cloud.toml",
+        include_str!("../../../rules/secrets/cloud.toml"),
+    ),
+    (
+        "rules/secrets/ai.toml",
+        include_str!("../../../rules/secrets/ai.toml"),
+    ),
+    (
+        "rules/secrets/chat.toml",
+        include_str!("../../../rules/secrets/chat.toml"),
+    ),
+    (
+        "rules/secrets/saas.toml",
+        include_str!("../../../rules/secrets/saas.toml"),
+    ),
+    (
+        "rules/secrets/packages.toml",
+        include_str!("../../../rules/secrets/packages.toml"),
+    ),
+    (
+        "rules/secrets/keys.toml",
+        include_str!("../../../rules/secrets/keys.toml"),
+    ),
+    (
+        "rules/secrets/databases.toml",
+        include_str!("../../../rules/secrets/databases.toml"),
+    ),
+    (
+        "rules/secrets/generic.toml",
+        include_str!("../../../rules/secrets/generic.toml"),
+    ),
+];
+
+/// The validators that `validator = "…"` may name.
+pub const VALIDATORS: &[&str] = &["github-crc32"];
+
+/// One secret rule, as written in a rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable id, e.g. `secret.github.pat-classic`.
+    pub id: String,
+    /// Provider family, e.g. `github`.
+    pub provider: String,
+    /// One-line description.
+    pub description: String,
+    /// The vendor's documentation of the token format.
+    pub references: Vec<String>,
+    /// Rust regex. The secret is the first participating capture group whose
+    /// name starts with `secret`, else the whole match.
+    pub pattern: String,
+    /// Literal strings (matched ASCII case-insensitively); the regex runs only
+    /// when one of them occurs in the text. Empty: the regex always runs.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy of the secret, in bits per character.
+    #[serde(default)]
+    pub entropy: Option<f64>,
+    /// A named check the secret must pass (see [`VALIDATORS`]).
+    #[serde(default)]
+    pub validator: Option<String>,
+    /// How sure a match is to be a real secret.
+    pub confidence: Confidence,
+    /// Texts the rule must report.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts the rule must not report.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rule: Vec<Rule>,
+}
+
+/// Why a rule file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// The file is not valid TOML or has unknown keys.
+    #[error("{path}: {source}")]
+    Parse {
+        /// The rule file.
+        path: String,
+        /// The TOML error.
+        source: toml::de::Error,
+    },
+    /// A pattern does not compile.
+    #[error("{path}: rule `{id}`: {source}")]
+    Regex {
+        /// The rule file.
+        path: String,
+        /// The rule id.
+        id: String,
+        /// The regex error.
+        source: regex::Error,
+    },
+    /// Something else is wrong with a rule (unknown validator, empty id, …).
+    #[error("{path}: rule `{id}`: {message}")]
+    Invalid {
+        /// The rule file.
+        path: String,
+        /// The rule id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Parses one rule file and checks what can be checked without a regex.
+pub fn parse_rules(path: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+    let file: RuleFile = toml::from_str(text).map_err(|source| RuleError::Parse {
+        path: path.to_string(),
+        source,
+    })?;
+    for rule in &file.rule {
+        let invalid = |message: &str| RuleError::Invalid {
+            path: path.to_string(),
+            id: rule.id.clone(),
+            message: message.to_string(),
+        };
+        if !rule.id.starts_with("secret.") {
+            return Err(invalid("ids start with `secret.`"));
+        }
+        if let Some(v) = &rule.validator {
+            if !VALIDATORS.contains(&v.as_str()) {
+                return Err(invalid(&format!("unknown validator `{v}`")));
+            }
+        }
+        if rule.keywords.iter().any(String::is_empty) {
+            return Err(invalid("empty keyword"));
+        }
+        if rule.references.is_empty() {
+            return Err(invalid("no references"));
+        }
+    }
+    Ok(file.rule)
+}
