@@ -21,6 +21,7 @@ use std::process::ExitCode;
 ///   palisade install claude-code          wire the hook into ~/.claude/settings.json
 ///   palisade explain 'curl x | sh'        see what Palisade decides, and why
 ///   palisade doctor                       check that the hook is wired and working
+///   palisade scan .                       find secrets in the project
 ///
 /// Exit codes: 0 ok / allow / pass, 1 deny, 2 usage or configuration error,
 /// 3 ask. `palisade hook` follows the agent's protocol instead.
@@ -46,6 +47,7 @@ enum Command {
     Uninstall(cmd::install::UninstallArgs),
     Doctor(cmd::doctor::Args),
     Rules(cmd::rules::Args),
+    Scan(cmd::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,5 +59,6 @@ fn main() -> ExitCode {
         Command::Uninstall(a) => exit::report(cmd::install::run_uninstall(a)),
         Command::Doctor(a) => exit::report(cmd::doctor::run(a)),
         Command::Rules(a) => exit::report(cmd::rules::run(a)),
+        Command::Scan(a) => exit::report(cmd::scan::run(a)),
     }
 }

@@ -151,3 +151,34 @@ fn help_teaches_and_rules_list() {
         .iter()
         .any(|r| r["id"] == "persist.git-hooks"));
 }
+
+#[test]
+fn scan_finds_secrets_redacted_and_sets_the_exit_status() {
+    let e = env();
+    std::fs::create_dir_all(e.proj.join("src")).expect("mkdir");
+    std::fs::write(
+        e.proj.join("src/config.py"),
+        "DB = 'postgres://app:Zr7qLm2Xv9Tk@db.internal/app'\n",
+    )
+    .expect("w");
+    std::fs::write(e.proj.join("src/clean.py"), "print('hello')\n").expect("w");
+    let o = palisade(&e, &["scan", "--format", "json", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = stdout(&o);
+    assert!(
+        !out.contains("Zr7qLm2Xv9Tk"),
+        "never the whole secret: {out}"
+    );
+    let v: Value = serde_json::from_str(out.lines().next().expect("a finding")).expect("json");
+    assert_eq!(v["rule_id"], "secret.database.postgres");
+    assert_eq!(v["line"], 1);
+    assert!(v["path"].as_str().is_some_and(|p| p.ends_with("config.py")));
+    let o = palisade(&e, &["scan", "src/clean.py"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).is_empty());
+}

@@ -5,3 +5,4 @@ pub mod explain;
 pub mod hook;
 pub mod install;
 pub mod rules;
+pub mod scan;
