@@ -1277,20 +1277,9 @@ pub(crate) static TABLE: &[Entry] = &[
     entry(
         &["sudo", "doas"],
         Spec {
-            long_val: &[
-                "--user",
-                "--group",
-                "--host",
-                "--prompt",
-                "--close-from",
-                "--chdir",
-                "--role",
-                "--type",
-                "--other-user",
-                "--command-timeout",
-            ],
+            long_val: SUDO_LONG_VAL,
             role: Role::Sudo,
-            ..none("ughpCDrtUT")
+            ..none(SUDO_SHORT_VAL)
         },
         &[
             (
@@ -3229,3 +3218,19 @@ pub(crate) const DOCKER_BUILD: Spec = Spec {
     ],
     ..BASE
 };
+
+/// `sudo`/`doas` short options that take a value (sudo(8), "OPTIONS").
+pub(crate) const SUDO_SHORT_VAL: &str = "ughpCDrtUT";
+/// `sudo` long options that take a value (sudo(8), "OPTIONS").
+pub(crate) const SUDO_LONG_VAL: &[&str] = &[
+    "--user",
+    "--group",
+    "--host",
+    "--prompt",
+    "--close-from",
+    "--chdir",
+    "--role",
+    "--type",
+    "--other-user",
+    "--command-timeout",
+];

@@ -173,19 +173,8 @@ fn strip(prog: &str, words: &[Word]) -> Option<Strip> {
             let l = leading(
                 words,
                 1,
-                "ughpCDrtUT",
-                &[
-                    "--user",
-                    "--group",
-                    "--host",
-                    "--prompt",
-                    "--close-from",
-                    "--chdir",
-                    "--role",
-                    "--type",
-                    "--other-user",
-                    "--command-timeout",
-                ],
+                crate::knowledge::SUDO_SHORT_VAL,
+                crate::knowledge::SUDO_LONG_VAL,
             );
             if l.has(&["-e", "--edit", "-l", "--list", "-v", "--validate", "-K"]) {
                 return None;
