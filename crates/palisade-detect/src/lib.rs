@@ -37,8 +37,9 @@ pub mod rules;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
-use rules::{parse_rules, Rule, RuleError, BUILT_IN_RULES};
+use rules::{parse_file, Provider, Rule, RuleError, BUILT_IN_RULES};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// How sure a rule's match is to be a real secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
@@ -83,6 +84,8 @@ pub struct Scanner {
     prefilter: Option<AhoCorasick>,
     /// For each automaton pattern, the rules that list that keyword.
     keyword_rules: Vec<Vec<usize>>,
+    /// Providers from every rule file, by id.
+    providers: BTreeMap<String, Provider>,
 }
 
 impl Default for Scanner {
@@ -104,8 +107,19 @@ impl Scanner {
     /// A scanner from rule files: (path for messages, TOML text).
     pub fn from_files(files: &[(&str, &str)]) -> Result<Self, RuleError> {
         let mut all = Vec::new();
+        let mut providers = BTreeMap::new();
         for (path, text) in files {
-            for rule in parse_rules(path, text)? {
+            let file = parse_file(path, text)?;
+            for (id, p) in file.providers {
+                if providers.insert(id.clone(), p).is_some() {
+                    return Err(RuleError::Invalid {
+                        path: (*path).to_string(),
+                        id: format!("providers.{id}"),
+                        message: "provider defined twice".to_string(),
+                    });
+                }
+            }
+            for rule in file.rule {
                 let regex = Regex::new(&rule.pattern).map_err(|source| RuleError::Regex {
                     path: (*path).to_string(),
                     id: rule.id.clone(),
@@ -124,10 +138,13 @@ impl Scanner {
                 });
             }
         }
-        Self::from_compiled(all)
+        Self::from_compiled(all, providers)
     }
 
-    fn from_compiled(rules: Vec<CompiledRule>) -> Result<Self, RuleError> {
+    fn from_compiled(
+        rules: Vec<CompiledRule>,
+        providers: BTreeMap<String, Provider>,
+    ) -> Result<Self, RuleError> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         for (i, r) in rules.iter().enumerate() {
@@ -161,7 +178,23 @@ impl Scanner {
             rules,
             prefilter,
             keyword_rules,
+            providers,
         })
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules().find(|r| r.id == id)
+    }
+
+    /// The provider (name and how to rotate) of the rule with this id.
+    pub fn provider_of(&self, rule_id: &str) -> Option<&Provider> {
+        self.providers.get(&self.rule(rule_id)?.provider)
+    }
+
+    /// Every provider defined by the rule files, by id.
+    pub fn providers(&self) -> &BTreeMap<String, Provider> {
+        &self.providers
     }
 
     /// The rules, in evaluation order.

@@ -17,6 +17,14 @@ pub const BUILT_IN_RULES: &[(&str, &str)] = &[
         include_str!("../../../rules/secrets/cloud.toml"),
     ),
     (
+        "rules/secrets/devops.toml",
+        include_str!("../../../rules/secrets/devops.toml"),
+    ),
+    (
+        "rules/secrets/observability.toml",
+        include_str!("../../../rules/secrets/observability.toml"),
+    ),
+    (
         "rules/secrets/ai.toml",
         include_str!("../../../rules/secrets/ai.toml"),
     ),
@@ -29,12 +37,24 @@ pub const BUILT_IN_RULES: &[(&str, &str)] = &[
         include_str!("../../../rules/secrets/saas.toml"),
     ),
     (
+        "rules/secrets/payments.toml",
+        include_str!("../../../rules/secrets/payments.toml"),
+    ),
+    (
+        "rules/secrets/iot.toml",
+        include_str!("../../../rules/secrets/iot.toml"),
+    ),
+    (
         "rules/secrets/packages.toml",
         include_str!("../../../rules/secrets/packages.toml"),
     ),
     (
         "rules/secrets/keys.toml",
         include_str!("../../../rules/secrets/keys.toml"),
+    ),
+    (
+        "rules/secrets/credentials.toml",
+        include_str!("../../../rules/secrets/credentials.toml"),
     ),
     (
         "rules/secrets/databases.toml",
@@ -84,10 +104,28 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
 }
 
-#[derive(Deserialize)]
+/// A credential issuer, as written in a rule file's `[providers.<id>]`
+/// table: what to tell the user to do once one of its secrets has leaked.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RuleFile {
-    rule: Vec<Rule>,
+pub struct Provider {
+    /// Human name, e.g. `GitHub`.
+    pub name: String,
+    /// How to revoke or rotate a leaked credential (one or two sentences,
+    /// naming the console page or command), from the vendor's documentation.
+    pub rotate: String,
+}
+
+/// One rule file: `[providers.<id>]` tables and `[[rule]]` entries.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// Providers defined in this file, by id (the `provider` of a rule).
+    #[serde(default)]
+    pub providers: std::collections::BTreeMap<String, Provider>,
+    /// The rules, in evaluation order.
+    #[serde(default)]
+    pub rule: Vec<Rule>,
 }
 
 /// Why a rule file could not be loaded.
@@ -123,8 +161,15 @@ pub enum RuleError {
     },
 }
 
-/// Parses one rule file and checks what can be checked without a regex.
+/// Parses one rule file and returns its rules; see [`parse_file`].
 pub fn parse_rules(path: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
+    parse_file(path, text).map(|f| f.rule)
+}
+
+/// Parses one rule file and checks what can be checked without a regex:
+/// ids start with `secret.`, validators exist, keywords are not empty, every
+/// rule has a reference. `path` is only used in error messages.
+pub fn parse_file(path: &str, text: &str) -> Result<RuleFile, RuleError> {
     let file: RuleFile = toml::from_str(text).map_err(|source| RuleError::Parse {
         path: path.to_string(),
         source,
@@ -150,5 +195,5 @@ pub fn parse_rules(path: &str, text: &str) -> Result<Vec<Rule>, RuleError> {
             return Err(invalid("no references"));
         }
     }
-    Ok(file.rule)
+    Ok(file)
 }

@@ -52,6 +52,31 @@ fn ids_are_unique_and_rules_are_documented() {
 }
 
 #[test]
+fn every_rule_names_a_provider_with_rotation_advice() {
+    let scanner = Scanner::new();
+    for rule in scanner.rules() {
+        let p = scanner.provider_of(&rule.id).unwrap_or_else(|| {
+            panic!(
+                "{}: provider `{}` has no [providers.{}] table",
+                rule.id, rule.provider, rule.provider
+            )
+        });
+        assert!(
+            p.rotate.len() > 20,
+            "{}: rotation advice too short",
+            rule.id
+        );
+    }
+    for (id, p) in scanner.providers() {
+        assert!(
+            scanner.rules().any(|r| &r.provider == id),
+            "provider {id} ({}) has no rule",
+            p.name
+        );
+    }
+}
+
+#[test]
 fn examples_match_and_negative_examples_do_not() {
     let scanner = Scanner::new();
     let mut failures = Vec::new();
