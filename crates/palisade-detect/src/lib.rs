@@ -68,6 +68,19 @@ pub struct Finding {
     pub fingerprint: String,
     /// The rule's confidence.
     pub confidence: Confidence,
+    /// Byte range of the secret in the scanned text (to redact it in place).
+    pub span: std::ops::Range<usize>,
+}
+
+impl Finding {
+    /// Short name of the secret's kind: the rule id without `secret.`, dots
+    /// turned to hyphens (`secret.github.pat-classic` → `github-pat-classic`).
+    pub fn kind(&self) -> String {
+        self.rule_id
+            .strip_prefix("secret.")
+            .unwrap_or(&self.rule_id)
+            .replace('.', "-")
+    }
 }
 
 struct CompiledRule {
@@ -207,6 +220,23 @@ impl Scanner {
         self.scan_where(text, |_| true)
     }
 
+    /// `text` with every secret replaced by `[REDACTED:<kind>]` (see
+    /// [`Finding::kind`]), and the findings.
+    pub fn redact(&self, text: &str) -> (String, Vec<Finding>) {
+        let findings = self.scan(text);
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for f in &findings {
+            out.push_str(&text[at..f.span.start]);
+            out.push_str("[REDACTED:");
+            out.push_str(&f.kind());
+            out.push(']');
+            at = f.span.end;
+        }
+        out.push_str(&text[at..]);
+        (out, findings)
+    }
+
     /// Secrets that one rule finds in `text` (with the same prefilter and
     /// checks as [`Scanner::scan`]). Used to test a rule's examples.
     pub fn scan_rule(&self, rule_id: &str, text: &str) -> Vec<Finding> {
@@ -248,6 +278,7 @@ impl Scanner {
                         redacted: check::redact(secret),
                         fingerprint: check::fingerprint(&compiled.rule.id, secret),
                         confidence: compiled.rule.confidence,
+                        span: span.0..span.1,
                     },
                 ));
             }
@@ -344,6 +375,18 @@ mod tests {
         assert_eq!(findings[0].rule_id, "secret.github.pat-classic");
         assert_eq!((findings[0].line, findings[0].column), (2, 12));
         assert_eq!(findings[0].confidence, Confidence::High);
+    }
+
+    #[test]
+    fn redact_replaces_each_secret_with_its_kind() {
+        let token = valid_github_token("ghp_", "Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve1");
+        let text = format!("GH={token}\nDB=postgres://u:Wq8LmT4vRk2N@db.local/app\nok\n");
+        let (out, findings) = Scanner::new().redact(&text);
+        assert_eq!(findings.len(), 2);
+        assert_eq!(
+            out,
+            "GH=[REDACTED:github-pat-classic]\nDB=postgres://u:[REDACTED:database-postgres]@db.local/app\nok\n"
+        );
     }
 
     #[test]
