@@ -22,7 +22,10 @@
 //! examples and negative examples that the test suite checks. A scan:
 //! 1. runs one Aho-Corasick automaton over all rule keywords and selects the
 //!    rules whose keywords occur (rules without keywords always run);
-//! 2. runs each selected rule's regex and takes its `secret` capture;
+//! 2. runs each selected rule's regex only near its keywords: on a window
+//!    from the start of the keyword's line to about 1 KiB after it (the
+//!    rule's `window`; private-key blocks use 16 KiB), and takes the
+//!    `secret` capture. Rules without keywords run on the whole text;
 //! 3. drops placeholders ([`check::is_placeholder`]; for generic rules also
 //!    [`check::is_code_like`]), values below the rule's
 //!    entropy threshold, and values that fail the rule's validator (e.g. the
@@ -244,76 +247,136 @@ impl Scanner {
     }
 
     fn scan_where(&self, text: &str, keep: impl Fn(&Rule) -> bool) -> Vec<Finding> {
-        let active = self.active_rules(text);
+        let hits = self.keyword_hits(text);
         let lines = LineIndex::new(text);
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut found: Vec<(usize, Finding)> = Vec::new();
+        let mut windows: Vec<(usize, usize)> = Vec::new();
         for (i, compiled) in self.rules.iter().enumerate() {
-            if !active[i] || !keep(&compiled.rule) {
+            let rule = &compiled.rule;
+            if !keep(rule) {
                 continue;
             }
-            for caps in compiled.regex.captures_iter(text) {
-                let m = compiled
-                    .secret_groups
-                    .iter()
-                    .find_map(|&g| caps.get(g))
-                    .or_else(|| caps.get(0));
-                let Some(m) = m else { continue };
-                let secret = m.as_str();
-                if !accept(&compiled.rule, secret) {
-                    continue;
+            windows.clear();
+            if rule.keywords.is_empty() {
+                windows.push((0, text.len()));
+            } else {
+                for &at in &hits[i] {
+                    let w = window(text, at, rule.window.unwrap_or(DEFAULT_WINDOW));
+                    match windows.last_mut() {
+                        Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
+                        _ => windows.push(w),
+                    }
                 }
-                let span = (m.start(), m.end());
-                if spans.iter().any(|&(s, e)| s < span.1 && span.0 < e) {
-                    continue;
+            }
+            for &(from, to) in &windows {
+                for caps in compiled.regex.captures_iter(&text[from..to]) {
+                    let m = compiled
+                        .secret_groups
+                        .iter()
+                        .find_map(|&g| caps.get(g))
+                        .or_else(|| caps.get(0));
+                    let Some(m) = m else { continue };
+                    let secret = m.as_str();
+                    if !accept(rule, secret) {
+                        continue;
+                    }
+                    let span = (from + m.start(), from + m.end());
+                    if spans.iter().any(|&(s, e)| s < span.1 && span.0 < e) {
+                        continue;
+                    }
+                    spans.push(span);
+                    let (line, column) = lines.position(text, span.0);
+                    found.push((
+                        span.0,
+                        Finding {
+                            rule_id: rule.id.clone(),
+                            line,
+                            column,
+                            redacted: check::redact(secret),
+                            fingerprint: check::fingerprint(&rule.id, secret),
+                            confidence: rule.confidence,
+                            span: span.0..span.1,
+                        },
+                    ));
                 }
-                spans.push(span);
-                let (line, column) = lines.position(text, m.start());
-                found.push((
-                    m.start(),
-                    Finding {
-                        rule_id: compiled.rule.id.clone(),
-                        line,
-                        column,
-                        redacted: check::redact(secret),
-                        fingerprint: check::fingerprint(&compiled.rule.id, secret),
-                        confidence: compiled.rule.confidence,
-                        span: span.0..span.1,
-                    },
-                ));
             }
         }
         found.sort_by_key(|(start, _)| *start);
         found.into_iter().map(|(_, f)| f).collect()
     }
 
-    /// Which rules to run: those without keywords, and those with a keyword
-    /// that occurs in `text`.
-    fn active_rules(&self, text: &str) -> Vec<bool> {
-        let mut active: Vec<bool> = self
-            .rules
-            .iter()
-            .map(|r| r.rule.keywords.is_empty())
-            .collect();
+    /// For each rule, the byte offsets (ascending) where one of its keywords
+    /// occurs in `text`. Rules without keywords get no offsets (they run on
+    /// the whole text).
+    fn keyword_hits(&self, text: &str) -> Vec<Vec<usize>> {
+        let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.rules.len()];
         if let Some(ac) = &self.prefilter {
-            let mut seen = vec![false; self.keyword_rules.len()];
-            let mut left = seen.len();
             for m in ac.find_overlapping_iter(text) {
-                let p = m.pattern().as_usize();
-                if !seen[p] {
-                    seen[p] = true;
-                    left -= 1;
-                    for &r in &self.keyword_rules[p] {
-                        active[r] = true;
-                    }
-                    if left == 0 {
-                        break;
+                for &r in &self.keyword_rules[m.pattern().as_usize()] {
+                    let at = m.start();
+                    // Overlapping keywords of one rule can report the same
+                    // place twice; offsets arrive in ascending end order.
+                    if hits[r].last() != Some(&at) {
+                        hits[r].push(at);
                     }
                 }
             }
+            for h in &mut hits {
+                if !h.is_sorted() {
+                    h.sort_unstable();
+                    h.dedup();
+                }
+            }
         }
-        active
+        hits
     }
+
+    /// Which rules run on `text`: those without keywords, and those with a
+    /// keyword that occurs in it.
+    #[cfg(test)]
+    fn active_rules(&self, text: &str) -> Vec<bool> {
+        let hits = self.keyword_hits(text);
+        self.rules
+            .iter()
+            .zip(&hits)
+            .map(|(r, h)| r.rule.keywords.is_empty() || !h.is_empty())
+            .collect()
+    }
+}
+
+/// Bytes after a keyword that a rule's regex sees, unless the rule sets
+/// `window`.
+pub const DEFAULT_WINDOW: usize = 1024;
+
+/// Bytes before a keyword that a rule's regex sees (within the keyword's
+/// line): enough for a secret written before its context word.
+const WINDOW_BEFORE: usize = 512;
+
+/// The part of `text` a rule's regex runs on for a keyword at `at`: from the
+/// start of the keyword's line (at most [`WINDOW_BEFORE`] bytes back) to the
+/// end of the line holding `at + after` (at most 4 KiB further), on `char`
+/// boundaries.
+fn window(text: &str, at: usize, after: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let low = at.saturating_sub(WINDOW_BEFORE);
+    let mut from = bytes[low..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(low, |p| low + p + 1);
+    let reach = (at + after).min(bytes.len());
+    let cap = (reach + 4096).min(bytes.len());
+    let mut to = bytes[reach..cap]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(cap, |p| reach + p);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    (from, to)
 }
 
 /// The checks a candidate secret must pass besides its rule's regex.
@@ -387,6 +450,72 @@ mod tests {
             out,
             "GH=[REDACTED:github-pat-classic]\nDB=postgres://u:[REDACTED:database-postgres]@db.local/app\nok\n"
         );
+    }
+
+    #[test]
+    fn long_private_key_blocks_are_found_through_their_window() {
+        // A 4096-bit RSA key is about 3.2 KB of base64 in 64-char lines.
+        let body: String = (0..52)
+            .map(|i| {
+                let line: String = (0..64)
+                    .map(|j| {
+                        char::from(b"AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/"[(i * 7 + j * 13) % 38])
+                    })
+                    .collect();
+                line + "\n"
+            })
+            .collect();
+        let text = format!(
+            "{}\n-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n",
+            "x = 1\n".repeat(300)
+        );
+        let f = Scanner::new().scan(&text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule_id, "secret.private-key.pem");
+        assert_eq!(f[0].line, 303); // the key body, after the BEGIN line
+    }
+
+    #[test]
+    fn windows_start_at_the_keyword_line_and_reach_secrets_before_the_keyword() {
+        let files = [(
+            "t.toml",
+            r#"
+[providers.t]
+name = "T"
+rotate = "rotate it"
+
+[[rule]]
+id = "secret.t.suffix"
+provider = "t"
+description = "secret written before its keyword"
+references = ["https://example.invalid"]
+pattern = '\b(?P<secret>[0-9a-f]{16})-zone\b'
+keywords = ["-zone"]
+confidence = "low"
+"#,
+        )];
+        let scanner = Scanner::from_files(&files).expect("rules load");
+        let far = format!("{}\n", "y".repeat(5000));
+        let text = format!("{far}key = 9f8e7d6c5b4a3921-zone\n{far}");
+        let f = scanner.scan(&text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].line, f[0].column), (2, 7));
+        // Two keyword hits on one line share one window: one finding each.
+        let f = scanner.scan("a=9f8e7d6c5b4a3921-zone b=0f8e7d6c5b4a3921-zone");
+        assert_eq!(f.len(), 2, "{f:?}");
+    }
+
+    #[test]
+    fn window_bounds_fall_on_char_boundaries() {
+        let text = format!("{}é{}", "é".repeat(400), "ü".repeat(3000));
+        for at in [0, 1, 2, 801, 802, text.len() - 2] {
+            if !text.is_char_boundary(at) {
+                continue;
+            }
+            let (from, to) = window(&text, at, 100);
+            assert!(text.is_char_boundary(from) && text.is_char_boundary(to));
+            assert!(from <= at && at <= to);
+        }
     }
 
     #[test]

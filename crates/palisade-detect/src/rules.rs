@@ -91,6 +91,11 @@ pub struct Rule {
     /// Minimum Shannon entropy of the secret, in bits per character.
     #[serde(default)]
     pub entropy: Option<f64>,
+    /// How many bytes after a keyword the regex may reach (default
+    /// [`crate::DEFAULT_WINDOW`]); multi-line secrets such as private-key
+    /// blocks need more. Only for rules with keywords.
+    #[serde(default)]
+    pub window: Option<usize>,
     /// A named check the secret must pass (see [`VALIDATORS`]).
     #[serde(default)]
     pub validator: Option<String>,
