@@ -23,7 +23,7 @@
 //! 1. runs one Aho-Corasick automaton over all rule keywords and selects the
 //!    rules whose keywords occur (rules without keywords always run);
 //! 2. runs each selected rule's regex only near its keywords: on a window
-//!    from the start of the keyword's line to about 1 KiB after it (the
+//!    from the lines up to 512 bytes before the keyword to about 1 KiB after it (the
 //!    rule's `window`; private-key blocks use 16 KiB), and takes the
 //!    `secret` capture. Rules without keywords run on the whole text;
 //! 3. drops placeholders ([`check::is_placeholder`]; for generic rules also
@@ -349,21 +349,26 @@ impl Scanner {
 /// `window`.
 pub const DEFAULT_WINDOW: usize = 1024;
 
-/// Bytes before a keyword that a rule's regex sees (within the keyword's
-/// line): enough for a secret written before its context word.
+/// Bytes before a keyword that a rule's regex sees (whole lines): enough for
+/// a secret written before its context word, even on the line above.
 const WINDOW_BEFORE: usize = 512;
 
 /// The part of `text` a rule's regex runs on for a keyword at `at`: from the
-/// start of the keyword's line (at most [`WINDOW_BEFORE`] bytes back) to the
+/// first line start at most [`WINDOW_BEFORE`] bytes back (or that point, in
+/// a longer line) to the
 /// end of the line holding `at + after` (at most 4 KiB further), on `char`
 /// boundaries.
 fn window(text: &str, at: usize, after: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let low = at.saturating_sub(WINDOW_BEFORE);
-    let mut from = bytes[low..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(low, |p| low + p + 1);
+    let mut from = if low == 0 {
+        0
+    } else {
+        bytes[low..at]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(low, |p| low + p + 1)
+    };
     let reach = (at + after).min(bytes.len());
     let cap = (reach + 4096).min(bytes.len());
     let mut to = bytes[reach..cap]
