@@ -368,11 +368,17 @@ fn names_a_password(value: &str) -> bool {
 /// (`env.DB_PASSWORD`, `config.db.password`), a value that names a password
 /// rather than holds one (`edit_password`, `Password:`), a path, URL, ARN or
 /// CSS selector, a word such as `not-set`, a sentence (two spaces or more),
-/// or an e-mail address or `name@` (the customary anonymous-FTP password,
-/// RFC 1635). Only generic rules use this: vendor tokens such as JWTs and
-/// Vault tokens contain dots.
+/// an e-mail address or `name@` (the customary anonymous-FTP password,
+/// RFC 1635), or the code around a closed string literal (`+ getPass(`,
+/// `.$cfg[`: the quote that seemed to open the value closed a string).
+/// Only generic rules use this: vendor tokens such as JWTs and Vault tokens
+/// contain dots.
 pub fn is_code_like(value: &str) -> bool {
     if names_a_password(value) || value.matches(' ').count() >= 2 || value.ends_with('@') {
+        return true;
+    }
+    let trimmed = value.trim();
+    if trimmed.starts_with(['+', '.']) || trimmed.ends_with(['(', '[']) {
         return true;
     }
     let email = value.split_once('@').is_some_and(|(local, domain)| {
@@ -691,6 +697,9 @@ mod tests {
             "Incorrect Username or Password",
             "busybox@",
             "ops@example.com",
+            "+new Buffer(",
+            ".$p[",
+            " + getSecret(",
         ] {
             assert!(is_code_like(v), "{v}");
         }
