@@ -203,8 +203,6 @@ pub fn shannon_entropy(s: &str) -> f64 {
 const DOC_EXAMPLES: &[&str] = &[
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    // The password in MongoDB's connection-string manual.
-    "D1fficultP%40ssw0rd",
 ];
 
 /// Secrets longer than this (in bytes) skip the word, sequence and run
@@ -374,7 +372,13 @@ fn names_a_password(value: &str) -> bool {
 /// Only generic rules use this: vendor tokens such as JWTs and Vault tokens
 /// contain dots.
 pub fn is_code_like(value: &str) -> bool {
-    if names_a_password(value) || value.matches(' ').count() >= 2 || value.ends_with('@') {
+    let anonymous_ftp = value.strip_suffix('@').is_some_and(|name| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    });
+    if names_a_password(value) || value.matches(' ').count() >= 2 || anonymous_ftp {
         return true;
     }
     let trimmed = value.trim();
@@ -683,7 +687,6 @@ mod tests {
         assert!(!is_placeholder("secret"));
         assert!(is_placeholder("Password"));
         assert!(is_placeholder("PWD"));
-        assert!(is_placeholder("D1fficultP%40ssw0rd"));
         assert!(is_placeholder("######"));
     }
 
@@ -708,6 +711,7 @@ mod tests {
             "Password123",
             "mypassword",
             "open sesame",
+            "9Lp4ssW0rd@@",
         ] {
             assert!(!is_code_like(v), "{v}");
         }
