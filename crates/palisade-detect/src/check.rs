@@ -56,10 +56,125 @@ pub fn github_crc32_valid(token: &str) -> bool {
     base62(crc32(random.as_bytes()), 6) == checksum
 }
 
-/// Runs the validator named in a rule (`validator = "…"`).
+/// Decodes base64 (RFC 4648 section 4, `+` and `/`) or base64url (section
+/// 5, `-` and `_`), the two alphabets mixed freely, with or without `=`
+/// padding (at most two, at the end). Bits left over after the last whole
+/// byte are ignored, as most decoders do.
+///
+/// Returns `None` for an empty string, a character outside both alphabets, a
+/// misplaced `=`, or a length that no encoding produces (`4n + 1`).
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let body = s
+        .strip_suffix("==")
+        .or_else(|| s.strip_suffix('='))
+        .unwrap_or(s);
+    if body.is_empty() || body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    let (mut acc, mut bits) = (0_u32, 0_u32);
+    for b in body.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Do these bytes look like a JSON object: `{` … `}` once surrounding
+/// whitespace is removed? The inside is not parsed.
+fn object_shaped(bytes: &[u8]) -> bool {
+    let trimmed = bytes.trim_ascii();
+    trimmed.len() >= 2 && trimmed.starts_with(b"{") && trimmed.ends_with(b"}")
+}
+
+/// The string value of `"alg"` in a JOSE header, if there is one.
+fn jose_alg(header: &[u8]) -> Option<String> {
+    let at = header.windows(5).position(|w| w == b"\"alg\"")?;
+    let rest = header[at + 5..].trim_ascii_start().strip_prefix(b":")?;
+    let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
+    let end = rest.iter().position(|&b| b == b'"')?;
+    Some(String::from_utf8_lossy(&rest[..end]).into_owned())
+}
+
+/// Is `token` a signed JSON Web Token in the JWS compact serialization
+/// (RFC 7515 section 7.1, RFC 7519 section 3)? Three base64url parts
+/// separated by dots: a JOSE header that decodes to an object with an
+/// `"alg"` string member, a payload (the claims set) that decodes to an
+/// object, and a non-empty signature.
+///
+/// Unsecured JWTs (`"alg": "none"`, RFC 7519 section 6) are rejected: their
+/// signature must be empty, anyone can forge one, so they are not
+/// credentials; a `none` token with a signature is malformed.
+///
+/// Lenient on purpose: the bytes between the braces are not parsed as
+/// JSON, so a token with one damaged character is still reported (it is
+/// still a leaked token). Values such as `eyJ0eXAi….<random>.<random>`
+/// whose header has no `alg`, or whose payload is not an object, fail.
+pub fn jwt_valid(token: &str) -> bool {
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let (Some(header), Some(payload), Some(signature)) = (
+        base64_decode(header),
+        base64_decode(payload),
+        base64_decode(signature),
+    ) else {
+        return false;
+    };
+    if !object_shaped(&header) || !object_shaped(&payload) || signature.is_empty() {
+        return false;
+    }
+    match jose_alg(&header) {
+        Some(alg) => !alg.is_empty() && !alg.eq_ignore_ascii_case("none"),
+        None => false,
+    }
+}
+
+/// Is `value` the base64 of HTTP Basic credentials, `user-id:password`
+/// (RFC 7617 section 2), as in `Authorization: Basic …` or the `"auth"`
+/// field of Docker's `config.json`? The decoded text must be UTF-8 without
+/// control characters, hold a `:`, and have a password after it that is
+/// not itself a placeholder ([`is_placeholder`]), so that
+/// `dXNlcjpwYXNzd29yZA==` (`user:password`) is not reported.
+pub fn basic_auth_valid(value: &str) -> bool {
+    let Some(bytes) = base64_decode(value) else {
+        return false;
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return false;
+    };
+    if text.chars().any(char::is_control) {
+        return false;
+    }
+    match text.split_once(':') {
+        Some((_, password)) => !password.is_empty() && !is_placeholder(password),
+        None => false,
+    }
+}
+
+/// Runs the validator named in a rule (`validator = "…"`; the names are
+/// listed in [`crate::rules::VALIDATORS`]). An unknown name fails.
 pub fn validate(name: &str, secret: &str) -> bool {
     match name {
         "github-crc32" => github_crc32_valid(secret),
+        "jwt" => jwt_valid(secret),
+        "basic-auth" => basic_auth_valid(secret),
         _ => false,
     }
 }
@@ -121,11 +236,14 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 ];
 
 /// Whole values that are placeholders, compared case-insensitively.
+/// `secret` is not one: `user:secret@host` in a connection string is a
+/// password people really use, and generic rules drop it anyway (too short,
+/// too little entropy).
 const PLACEHOLDER_VALUES: &[&str] = &[
     "password",
     "passwd",
     "pass",
-    "secret",
+    "pwd",
     "token",
     "apikey",
     "api_key",
@@ -149,11 +267,38 @@ const SEQUENCES: &[&str] = &[
     "qwerty",
 ];
 
+/// Is `value` a template or variable reference rather than a literal?
+/// Shell and Make (`$VAR`, `${VAR}`, `$(cmd)`), Jinja, Helm and GitHub
+/// Actions (`{{ var }}`), Python `%`-formatting (`%(var)s`) and
+/// `str.format` (`{var}`), Windows `cmd` (`%VAR%`), Ruby interpolation
+/// (`#{var}`), angle-bracket placeholders (`<your-token>`, also
+/// HTML-escaped as `&lt;…&gt;`), and constant names in capitals with an
+/// underscore (`YOUR_API_TOKEN`, `DB_PASSWORD`).
+pub fn is_template_reference(value: &str) -> bool {
+    let v = value.trim_matches(|c: char| c == '"' || c == '\'' || c == '\\');
+    let constant_name = v.len() >= 3
+        && v.contains('_')
+        && v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    v.starts_with('$')
+        || v.contains("${")
+        || v.contains("{{")
+        || v.starts_with("%(")
+        || (v.len() > 2 && v.starts_with('%') && v.ends_with('%'))
+        || (v.len() > 2 && v.starts_with('{') && v.ends_with('}'))
+        || v.contains("#{")
+        || v.starts_with('<')
+        || (v.contains('<') && v.contains('>'))
+        || v.to_ascii_lowercase().contains("&lt;")
+        || constant_name
+}
+
 /// Is `secret` obviously a placeholder, not a real secret? Vendor-documented
-/// example values, template references (`${VAR}`, `$VAR`, `{{var}}`,
-/// `<your-token>`, `%(var)s`), placeholder words (`changeme`, `example`,
-/// `xxxx`, …), a character repeated 8 times in a row or one character
-/// making up the whole value, and keyboard or counting sequences. Values
+/// example values, template references ([`is_template_reference`]),
+/// placeholder words (`changeme`, `example`, `xxxx`, …), a character
+/// repeated 8 times in a row or one character making up the whole value
+/// (`********`, `######`), and keyboard or counting sequences. Values
 /// longer than 200 bytes (key material) get only the first two checks.
 pub fn is_placeholder(secret: &str) -> bool {
     if DOC_EXAMPLES.iter().any(|e| secret.contains(e)) {
@@ -161,13 +306,7 @@ pub fn is_placeholder(secret: &str) -> bool {
     }
     let lower = secret.to_ascii_lowercase();
     let trimmed = lower.trim_matches(|c: char| c == '"' || c == '\'');
-    if trimmed.starts_with('$')
-        || trimmed.starts_with("{{")
-        || trimmed.starts_with("%(")
-        || trimmed.starts_with('<')
-        || trimmed.contains("${")
-        || (trimmed.contains('<') && trimmed.contains('>'))
-    {
+    if is_template_reference(secret) {
         return true;
     }
     if PLACEHOLDER_VALUES.contains(&trimmed) {
@@ -205,13 +344,57 @@ pub fn is_placeholder(secret: &str) -> bool {
     false
 }
 
-/// Does a value caught by a generic `key = value` rule look like code or
-/// configuration rather than a secret? A dotted identifier
-/// (`env.DB_PASSWORD`, `config.db.password`), a value that names the key
-/// itself (`edit_password`), a path, URL, ARN or CSS selector, or a word
-/// such as `not-set`. Only generic rules use this: vendor tokens such as
-/// JWTs and Vault tokens contain dots.
+/// Does a value that contains the word `password` name something rather
+/// than hold one? `edit_password`, `#add-password`, `Password:`,
+/// `getMasterUserPassword`, `forgot-password` do (a separator or
+/// punctuation, or a camel-case hump before `Password`); `thisismypassword`
+/// and `Password123` do not: people use those as passwords.
+fn names_a_password(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let Some(at) = lower.find("password") else {
+        return false;
+    };
+    let punctuated = value.chars().any(|c| !c.is_ascii_alphanumeric());
+    let hump = at > 0
+        && value.as_bytes()[at].is_ascii_uppercase()
+        && value.as_bytes()[at - 1].is_ascii_lowercase();
+    punctuated || hump
+}
+
+/// Does a value caught by a generic `key = value` rule look like code,
+/// configuration or prose rather than a secret? A dotted identifier
+/// (`env.DB_PASSWORD`, `config.db.password`), a value that names a password
+/// rather than holds one (`edit_password`, `Password:`), a path, URL, ARN or
+/// CSS selector, a word such as `not-set`, a sentence (two spaces or more),
+/// an e-mail address or `name@` (the customary anonymous-FTP password,
+/// RFC 1635), or the code around a closed string literal (`+ getPass(`,
+/// `.$cfg[`: the quote that seemed to open the value closed a string).
+/// Only generic rules use this: vendor tokens such as JWTs and Vault tokens
+/// contain dots.
 pub fn is_code_like(value: &str) -> bool {
+    let anonymous_ftp = value.strip_suffix('@').is_some_and(|name| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    });
+    if names_a_password(value) || value.matches(' ').count() >= 2 || anonymous_ftp {
+        return true;
+    }
+    let trimmed = value.trim();
+    if trimmed.starts_with(['+', '.']) || trimmed.ends_with(['(', '[']) {
+        return true;
+    }
+    let email = value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    });
+    if email {
+        return true;
+    }
     let lower = value.to_ascii_lowercase();
     // A segment such as `Z4bTMtngfLeQ18Aq` (upper, lower and digits) is
     // random, not a name: Vault tokens look like `hvs.<random>`.
@@ -225,7 +408,7 @@ pub fn is_code_like(value: &str) -> bool {
     };
     let dotted_identifier = value.contains('.') && value.split('.').all(identifier);
     dotted_identifier
-        || ["password", "passwd", "not-set", "notset", "unset", "null"]
+        || ["passwd", "not-set", "notset", "unset", "null"]
             .iter()
             .any(|w| lower.contains(w))
         || [
@@ -369,6 +552,166 @@ mod tests {
             "hV3!rQ9#zLw2",
             "super$ecret.9",
             "s.Z4bTMtngfLeQ18AqVoBBkUAOD1",
+        ] {
+            assert!(!is_code_like(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn base64_decodes_both_alphabets_with_or_without_padding() {
+        assert_eq!(base64_decode("TWFu").as_deref(), Some(&b"Man"[..]));
+        assert_eq!(base64_decode("TWE=").as_deref(), Some(&b"Ma"[..]));
+        assert_eq!(base64_decode("TWE").as_deref(), Some(&b"Ma"[..]));
+        assert_eq!(base64_decode("TQ==").as_deref(), Some(&b"M"[..]));
+        // RFC 4648 section 10 test vector.
+        assert_eq!(base64_decode("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
+        // 0xfb 0xff: `+/` in base64, `-_` in base64url.
+        assert_eq!(base64_decode("-_8").as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(base64_decode("+/8=").as_deref(), Some(&[0xfb, 0xff][..]));
+        for bad in ["", "T", "TWFuT", "TW=u", "TW!u", "===", "TWFu==="] {
+            assert_eq!(base64_decode(bad), None, "{bad}");
+        }
+    }
+
+    fn b64url(s: &str) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in s.as_bytes().chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0_u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+            for i in 0..=chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            }
+        }
+        out
+    }
+
+    fn jwt(header: &str, payload: &str) -> String {
+        format!(
+            "{}.{}.{}",
+            b64url(header),
+            b64url(payload),
+            b64url("q8Lr2mZp9wTv3NcX7hJd5BfGs9Ve1Kx")
+        )
+    }
+
+    #[test]
+    fn jwt_validator_accepts_signed_tokens() {
+        let t = jwt(
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            r#"{"sub":"u1","iat":1767225600}"#,
+        );
+        assert!(jwt_valid(&t), "{t}");
+        assert!(validate("jwt", &t));
+        // Whitespace inside and around the JSON is allowed.
+        let t = jwt("{\n  \"alg\" : \"RS256\"\n}", " { \"iss\": \"a\" } ");
+        assert!(jwt_valid(&t), "{t}");
+    }
+
+    #[test]
+    fn jwt_validator_rejects_what_is_not_a_signed_jwt() {
+        let claims = r#"{"sub":"u1"}"#;
+        for t in [
+            // Unsecured JWTs, whatever the case of `none`.
+            jwt(r#"{"alg":"none"}"#, claims),
+            jwt(r#"{"alg":"NONE","typ":"JWT"}"#, claims),
+            // No alg, an empty alg, or alg not a string.
+            jwt(r#"{"typ":"JWT"}"#, claims),
+            jwt(r#"{"alg":""}"#, claims),
+            jwt(r#"{"alg":256}"#, claims),
+            // Header or payload not an object.
+            jwt(r#"["alg","HS256"]"#, claims),
+            jwt(r#"{"alg":"HS256"}"#, "plain text payload"),
+        ] {
+            assert!(!jwt_valid(&t), "{t}");
+        }
+        let good = jwt(r#"{"alg":"HS256"}"#, claims);
+        let (head, _) = good.rsplit_once('.').unwrap_or_default();
+        assert!(!jwt_valid(&format!("{head}.")), "empty signature");
+        assert!(!jwt_valid(&format!("{good}.extra")), "four parts");
+        assert!(!jwt_valid(&good.replacen('.', ".!", 1)), "bad base64");
+    }
+
+    #[test]
+    fn basic_auth_validator_decodes_user_and_password() {
+        // RFC 7617 section 2: "Aladdin:open sesame".
+        assert!(basic_auth_valid("QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
+        assert!(validate("basic-auth", "ZGVwbG95OnZIQjlMbklMQmhhZVNN"));
+        for bad in [
+            "dXNlcjpwYXNzd29yZA==", // user:password
+            "dXNlcjo=",             // user: (no password)
+            "dXNlcm5hbWU=",         // username (no colon)
+            "AAECAwQFBgc=",         // binary
+            "not base64!",
+        ] {
+            assert!(!basic_auth_valid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn template_references_are_recognised() {
+        for t in [
+            "$DB_PASSWORD",
+            "${DB_PASSWORD}",
+            "$(cat /run/secrets/db)",
+            "{{ .Values.password }}",
+            "%(db_password)s",
+            "{password}",
+            "%DB_PASS%",
+            "#{datastore['DBPASSWORD']}",
+            "<your-token>",
+            "&lt;YOUR_PASSWORD&gt;",
+            "YOUR_API_TOKEN",
+            "DB_PASSWORD_2",
+            "\\\"${PASS}\\\"",
+        ] {
+            assert!(is_template_reference(t), "{t}");
+            assert!(is_placeholder(t), "{t}");
+        }
+        for t in [
+            "Tq8vLr2mZp9w",
+            "super$ecret",
+            "AKIAQ7RZ4WLMNB2XKT3P",
+            "%",
+            "%%",
+            "{}",
+        ] {
+            assert!(!is_template_reference(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn secret_as_a_password_is_not_a_placeholder_but_password_is() {
+        assert!(!is_placeholder("secret"));
+        assert!(is_placeholder("Password"));
+        assert!(is_placeholder("PWD"));
+        assert!(is_placeholder("######"));
+    }
+
+    #[test]
+    fn values_naming_a_password_are_code_like_but_passwords_are_not() {
+        for v in [
+            "Password:",
+            "getMasterUserPassword",
+            "update_password",
+            "/forgot-password",
+            "Incorrect Username or Password",
+            "busybox@",
+            "ops@example.com",
+            "+new Buffer(",
+            ".$p[",
+            " + getSecret(",
+        ] {
+            assert!(is_code_like(v), "{v}");
+        }
+        for v in [
+            "thisismypassword",
+            "Password123",
+            "mypassword",
+            "open sesame",
+            "9Lp4ssW0rd@@",
         ] {
             assert!(!is_code_like(v), "{v}");
         }
