@@ -67,7 +67,7 @@ pub const BUILT_IN_RULES: &[(&str, &str)] = &[
 ];
 
 /// The validators that `validator = "…"` may name.
-pub const VALIDATORS: &[&str] = &["github-crc32"];
+pub const VALIDATORS: &[&str] = &["github-crc32", "npm-crc32", "pypi-macaroon"];
 
 /// One secret rule, as written in a rule file.
 #[derive(Debug, Clone, Deserialize)]
