@@ -56,6 +56,19 @@ pub fn github_crc32_valid(token: &str) -> bool {
     base62(crc32(random.as_bytes()), 6) == checksum
 }
 
+/// Checks the checksum of an npm access token (`npm_` followed by 36
+/// characters).
+///
+/// Algorithm, from GitHub's post "Announcing npm's new access token format"
+/// (github.blog, 2021-09-23,
+/// <https://github.blog/security/announcing-npms-new-access-token-format/>):
+/// npm tokens follow GitHub's token format, and their last six characters
+/// are the CRC-32 checksum of the random part encoded in base62 — the same
+/// scheme as [`github_crc32_valid`], which this calls.
+pub fn npm_crc32_valid(token: &str) -> bool {
+    token.starts_with("npm_") && github_crc32_valid(token)
+}
+
 /// Decodes base64 (RFC 4648 section 4, `+` and `/`) or base64url (section
 /// 5, `-` and `_`), the two alphabets mixed freely, with or without `=`
 /// padding (at most two, at the end). Bits left over after the last whole
@@ -168,6 +181,57 @@ pub fn basic_auth_valid(value: &str) -> bool {
     }
 }
 
+/// Reads one field of a version-2 binary macaroon at `at`: a type byte, a
+/// varint length and that many bytes. Returns (type, data, next offset).
+fn macaroon_field(bytes: &[u8], at: usize) -> Option<(u8, &[u8], usize)> {
+    let kind = *bytes.get(at)?;
+    let (mut len, mut shift, mut i) = (0_usize, 0_u32, at + 1);
+    loop {
+        let b = *bytes.get(i)?;
+        i += 1;
+        len |= usize::from(b & 0x7F) << shift;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+        if shift > 21 {
+            return None;
+        }
+    }
+    let data = bytes.get(i..i.checked_add(len)?)?;
+    Some((kind, data, i + len))
+}
+
+/// Checks that a PyPI API token (`pypi-` followed by a base64url body) is a
+/// macaroon issued by PyPI or TestPyPI.
+///
+/// PyPI documents its API tokens as macaroons prefixed with `pypi-`
+/// (<https://pypi.org/help/#apitoken>); Warehouse serializes them in the
+/// version-2 binary macaroon format of libmacaroons
+/// (<https://github.com/rescrv/libmacaroons/blob/master/doc/format.txt>):
+/// a version byte `0x02`, then fields made of a type byte, a varint length
+/// and the data. The first field is the location (type 1), which must be
+/// `pypi.org` or `test.pypi.org`; the next is the identifier (type 2),
+/// which must not be empty. The signature cannot be checked offline.
+pub fn pypi_macaroon_valid(token: &str) -> bool {
+    let Some(body) = token.strip_prefix("pypi-") else {
+        return false;
+    };
+    let Some(bytes) = base64_decode(body) else {
+        return false;
+    };
+    if bytes.first() != Some(&2) {
+        return false;
+    }
+    let Some((1, location, next)) = macaroon_field(&bytes, 1) else {
+        return false;
+    };
+    if location != b"pypi.org" && location != b"test.pypi.org" {
+        return false;
+    }
+    matches!(macaroon_field(&bytes, next), Some((2, id, _)) if !id.is_empty())
+}
+
 /// Runs the validator named in a rule (`validator = "…"`; the names are
 /// listed in [`crate::rules::VALIDATORS`]). An unknown name fails.
 pub fn validate(name: &str, secret: &str) -> bool {
@@ -175,6 +239,8 @@ pub fn validate(name: &str, secret: &str) -> bool {
         "github-crc32" => github_crc32_valid(secret),
         "jwt" => jwt_valid(secret),
         "basic-auth" => basic_auth_valid(secret),
+        "npm-crc32" => npm_crc32_valid(secret),
+        "pypi-macaroon" => pypi_macaroon_valid(secret),
         _ => false,
     }
 }
@@ -488,6 +554,64 @@ mod tests {
         assert!(!github_crc32_valid("ghp_short"));
         assert!(!github_crc32_valid("no-underscore"));
         assert!(!validate("unknown-validator", &valid));
+    }
+
+    #[test]
+    fn npm_checksum_uses_the_github_scheme() {
+        let token = token_with_valid_checksum("npm_", "Zr4kW9pQm2Lx7TnB3vHc8JdY5gFs1E");
+        assert!(npm_crc32_valid(&token), "{token}");
+        assert!(validate("npm-crc32", &token));
+        let mangled = token.replacen('Z', "Y", 1);
+        assert!(!npm_crc32_valid(&mangled));
+        // A valid GitHub token is not an npm token.
+        let github = token_with_valid_checksum("ghp_", "Zr4kW9pQm2Lx7TnB3vHc8JdY5gFs1E");
+        assert!(!npm_crc32_valid(&github));
+    }
+
+    #[test]
+    fn base64url_decodes_with_and_without_padding() {
+        assert_eq!(base64_decode("aGVsbG8").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(base64_decode("_-8").as_deref(), Some(&[0xFF, 0xEF][..]));
+        assert_eq!(base64_decode("a"), None);
+        assert_eq!(base64_decode("ab!c"), None);
+    }
+
+    /// A version-2 macaroon: location field, identifier field, then filler.
+    fn macaroon_token(location: &str, identifier: &str) -> String {
+        let mut bytes = vec![2_u8, 1, location.len() as u8];
+        bytes.extend_from_slice(location.as_bytes());
+        bytes.extend_from_slice(&[2, identifier.len() as u8]);
+        bytes.extend_from_slice(identifier.as_bytes());
+        bytes.extend_from_slice(&[0, 6, 32]);
+        bytes.extend_from_slice(b"Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve1Lk");
+        let mut text = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().fold(0_u32, |a, &b| (a << 8) | u32::from(b))
+                << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                let v = (n >> (18 - 6 * i)) & 63;
+                text.push(
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[v as usize]
+                        as char,
+                );
+            }
+        }
+        format!("pypi-{text}")
+    }
+
+    #[test]
+    fn pypi_macaroons_are_recognised() {
+        let prod = macaroon_token("pypi.org", "7f3c2a91-5d4e-4b8a-9c6f-1e2d3b4a5c6d");
+        assert!(prod.starts_with("pypi-AgEIcHlwaS5vcmc"), "{prod}");
+        assert!(pypi_macaroon_valid(&prod), "{prod}");
+        let test = macaroon_token("test.pypi.org", "0b8e6d4c-2a1f-4e3d-8c7b-6a5f4e3d2c1b");
+        assert!(validate("pypi-macaroon", &test), "{test}");
+        assert!(!pypi_macaroon_valid(&macaroon_token("evil.org", "x1")));
+        assert!(!pypi_macaroon_valid(&macaroon_token("pypi.org", "")));
+        assert!(!pypi_macaroon_valid("pypi-AgEIcHlwaS5vcmc"));
+        assert!(!pypi_macaroon_valid("pypi-!!!!"));
+        assert!(!pypi_macaroon_valid("AgEIcHlwaS5vcmcCJDkw"));
     }
 
     #[test]

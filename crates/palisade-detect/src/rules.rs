@@ -67,7 +67,13 @@ pub const BUILT_IN_RULES: &[(&str, &str)] = &[
 ];
 
 /// The validators that `validator = "…"` may name.
-pub const VALIDATORS: &[&str] = &["github-crc32", "jwt", "basic-auth"];
+pub const VALIDATORS: &[&str] = &[
+    "github-crc32",
+    "npm-crc32",
+    "pypi-macaroon",
+    "jwt",
+    "basic-auth",
+];
 
 /// One secret rule, as written in a rule file.
 #[derive(Debug, Clone, Deserialize)]
