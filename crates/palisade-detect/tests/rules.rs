@@ -52,6 +52,14 @@ fn ids_are_unique_and_rules_are_documented() {
 }
 
 #[test]
+fn every_built_in_pattern_compiles() {
+    // Scanner::new() compiles lazily; this compiles all now.
+    Scanner::new()
+        .compile_all()
+        .expect("every built-in pattern compiles");
+}
+
+#[test]
 fn every_rule_names_a_provider_with_rotation_advice() {
     let scanner = Scanner::new();
     for rule in scanner.rules() {

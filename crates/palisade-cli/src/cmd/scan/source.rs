@@ -1,0 +1,446 @@
+//! Where `palisade scan` reads text from: files and directories (a parallel
+//! walk that honours `.gitignore`), stdin, the lines a commit would add
+//! (`--staged`), and every blob in a repository's history (`--git-history`).
+//!
+//! Each source calls `scan(item)` for every piece of text, from up to
+//! `threads` threads; the caller collects the results.
+
+use anyhow::{bail, Context as _};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+
+/// Files and blobs larger than this are skipped (bytes).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// How many leading bytes are checked for a NUL to call a file binary.
+const BINARY_SNIFF: usize = 8192;
+
+/// One piece of text to scan.
+pub struct Item {
+    /// What to call it in findings: a path, `-`, or the path a history blob
+    /// was first seen at.
+    pub path: String,
+    /// The text (lossily decoded from UTF-8).
+    pub text: String,
+    /// Added to every finding's line (for diff hunks): 0 for whole files.
+    pub line_offset: usize,
+    /// The git blob id, for items read from history.
+    pub blob: Option<String>,
+}
+
+/// What a source skipped, for the summary.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct Skipped {
+    /// Files with a NUL byte near the start.
+    pub binary: usize,
+    /// Files over [`MAX_FILE_BYTES`].
+    pub large: usize,
+    /// Files that could not be read.
+    pub unreadable: usize,
+}
+
+/// Is this content binary (a NUL byte in its first 8 KiB)?
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(BINARY_SNIFF).any(|&b| b == 0)
+}
+
+/// Outcome of reading one file.
+enum Read1 {
+    Text(String),
+    Binary,
+    Large,
+    Unreadable,
+}
+
+fn read_file(path: &Path) -> Read1 {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => return Read1::Large,
+        Ok(_) => {}
+        Err(_) => return Read1::Unreadable,
+    }
+    match std::fs::read(path) {
+        Ok(bytes) if is_binary(&bytes) => Read1::Binary,
+        Ok(bytes) => Read1::Text(match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }),
+        Err(_) => Read1::Unreadable,
+    }
+}
+
+/// Scans files and directories. Directories are walked in parallel with
+/// `.gitignore`, `.ignore` and git's exclude files honoured; hidden files
+/// are scanned, `.git` directories are not. Returns what was skipped.
+pub fn walk<F>(paths: &[PathBuf], threads: usize, scan: F) -> anyhow::Result<Skipped>
+where
+    F: Fn(Item) + Sync,
+{
+    let (tx, rx) = mpsc::channel::<Skip>();
+    let mut roots = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            match read_file(p) {
+                Read1::Text(text) => scan(Item {
+                    path: p.display().to_string(),
+                    text,
+                    line_offset: 0,
+                    blob: None,
+                }),
+                other => {
+                    let _ = tx.send(skip_of(&other));
+                }
+            }
+        } else if p.is_dir() {
+            roots.push(p.clone());
+        } else {
+            bail!("{}: no such file or directory", p.display());
+        }
+    }
+    if let Some((first, rest)) = roots.split_first() {
+        let mut builder = ignore::WalkBuilder::new(first);
+        for r in rest {
+            builder.add(r);
+        }
+        builder
+            .hidden(false)
+            .threads(threads)
+            .filter_entry(|e| e.file_name() != ".git");
+        builder.build_parallel().run(|| {
+            let tx = tx.clone();
+            let scan = &scan;
+            Box::new(move |entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        eprintln!("palisade: {e}");
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    match read_file(entry.path()) {
+                        Read1::Text(text) => scan(Item {
+                            path: entry.path().display().to_string(),
+                            text,
+                            line_offset: 0,
+                            blob: None,
+                        }),
+                        other => {
+                            let _ = tx.send(skip_of(&other));
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    }
+    drop(tx);
+    Ok(rx.iter().fold(Skipped::default(), |mut s, k| {
+        match k {
+            Skip::Binary => s.binary += 1,
+            Skip::Large => s.large += 1,
+            Skip::Unreadable => s.unreadable += 1,
+        }
+        s
+    }))
+}
+
+#[derive(Clone, Copy)]
+enum Skip {
+    Binary,
+    Large,
+    Unreadable,
+}
+
+fn skip_of(r: &Read1) -> Skip {
+    match r {
+        Read1::Binary => Skip::Binary,
+        Read1::Large => Skip::Large,
+        Read1::Text(_) | Read1::Unreadable => Skip::Unreadable,
+    }
+}
+
+/// Reads all of stdin as one item named `-`.
+pub fn stdin() -> anyhow::Result<Item> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("reading stdin")?;
+    Ok(Item {
+        path: "-".to_string(),
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        line_offset: 0,
+        blob: None,
+    })
+}
+
+fn git(dir: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C")
+        .arg(dir)
+        .args(["-c", "core.quotePath=false"])
+        .stdin(Stdio::null());
+    c
+}
+
+/// The lines that the staged changes of the repository at `dir` add: one
+/// item per run of consecutive added lines (a hunk), with its line offset in
+/// the new file, so that a secret already committed is not reported again
+/// and a secret spanning lines (a private key) is still seen whole.
+pub fn staged(dir: &Path) -> anyhow::Result<Vec<Item>> {
+    let out = git(dir)
+        .args([
+            "diff",
+            "--cached",
+            "--unified=0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-renames",
+            "--diff-filter=ACM",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+        ])
+        .output()
+        .context("running git diff --cached")?;
+    if !out.status.success() {
+        bail!(
+            "git diff --cached failed (is {} in a git repository?): {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(parse_unified_diff(&String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Items for the added lines of a unified diff with zero context lines
+/// (`git diff -U0`). Binary files and deletions add nothing.
+pub fn parse_unified_diff(diff: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut path: Option<String> = None;
+    let mut current: Option<Item> = None;
+    let flush = |c: &mut Option<Item>, items: &mut Vec<Item>| {
+        if let Some(item) = c.take() {
+            if !item.text.is_empty() {
+                items.push(item);
+            }
+        }
+    };
+    for line in diff.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("+++ ") {
+            flush(&mut current, &mut items);
+            let name = rest.trim_end_matches(['\n', '\r']);
+            path = name
+                .strip_prefix("b/")
+                .map(|p| p.trim_matches('"').to_string());
+        } else if line.starts_with("@@ ") {
+            flush(&mut current, &mut items);
+            let start = hunk_new_start(line).unwrap_or(1);
+            if let Some(p) = &path {
+                current = Some(Item {
+                    path: p.clone(),
+                    text: String::new(),
+                    line_offset: start.saturating_sub(1),
+                    blob: None,
+                });
+            }
+        } else if let (Some(added), Some(item)) = (line.strip_prefix('+'), current.as_mut()) {
+            item.text.push_str(added);
+        } else if line.starts_with("diff --git ") {
+            flush(&mut current, &mut items);
+            path = None;
+        }
+    }
+    flush(&mut current, &mut items);
+    items
+}
+
+/// `c` in a hunk header `@@ -a[,b] +c[,d] @@`.
+fn hunk_new_start(header: &str) -> Option<usize> {
+    let plus = header.split_whitespace().nth(2)?.strip_prefix('+')?;
+    plus.split(',').next()?.parse().ok()
+}
+
+/// Scans every blob reachable from any ref of the repository at `dir`, each
+/// distinct blob once (named by the path it was first seen at, newest
+/// commits first). Blobs are read with one `git cat-file --batch` process
+/// and scanned on `threads` threads.
+pub fn history<F>(dir: &Path, threads: usize, scan: F) -> anyhow::Result<Skipped>
+where
+    F: Fn(Item) + Sync,
+{
+    // `rev-list --objects` prints `<oid> <path>` for trees and blobs and a
+    // bare `<oid>` for commits; `--in-commit-order` keeps the newest first.
+    let mut rev_list = git(dir)
+        .args(["rev-list", "--objects", "--all", "--in-commit-order"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running git rev-list")?;
+    let mut objects: Vec<(String, String)> = Vec::new();
+    if let Some(out) = rev_list.stdout.take() {
+        for line in BufReader::new(out).lines() {
+            let line = line.context("reading git rev-list")?;
+            if let Some((oid, path)) = line.split_once(' ') {
+                objects.push((oid.to_string(), path.to_string()));
+            }
+        }
+    }
+    let status = rev_list.wait().context("waiting for git rev-list")?;
+    if !status.success() {
+        let mut err = String::new();
+        if let Some(mut e) = rev_list.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        bail!(
+            "git rev-list failed (is {} a git repository?): {}",
+            dir.display(),
+            err.trim()
+        );
+    }
+    let mut cat = git(dir)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("running git cat-file")?;
+    let mut stdin = cat.stdin.take().context("git cat-file stdin")?;
+    let stdout = cat.stdout.take().context("git cat-file stdout")?;
+    let names: Vec<String> = objects.iter().map(|(_, p)| p.clone()).collect();
+    let oids: Vec<String> = objects.into_iter().map(|(o, _)| o).collect();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        for oid in &oids {
+            if writeln!(stdin, "{oid}").is_err() {
+                break;
+            }
+        }
+    });
+    let (tx, rx) = mpsc::sync_channel::<Item>(threads * 4);
+    let rx = std::sync::Mutex::new(rx);
+    let mut skipped = Skipped::default();
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        for _ in 0..threads.max(1) {
+            let rx = &rx;
+            let scan = &scan;
+            s.spawn(move || loop {
+                let next = match rx.lock() {
+                    Ok(r) => r.recv(),
+                    Err(_) => return,
+                };
+                match next {
+                    Ok(item) => scan(item),
+                    Err(_) => return,
+                }
+            });
+        }
+        let mut reader = BufReader::new(stdout);
+        let mut header = String::new();
+        for name in &names {
+            header.clear();
+            if reader.read_line(&mut header)? == 0 {
+                break;
+            }
+            let mut parts = header.split_whitespace();
+            let (Some(oid), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue; // "<oid> missing"
+            };
+            let size: u64 = size.parse().context("git cat-file size")?;
+            let mut body = vec![0_u8; usize::try_from(size)?];
+            reader.read_exact(&mut body)?;
+            let mut newline = [0_u8; 1];
+            reader.read_exact(&mut newline)?;
+            if kind != "blob" {
+                continue;
+            }
+            if size > MAX_FILE_BYTES {
+                skipped.large += 1;
+                continue;
+            }
+            if is_binary(&body) {
+                skipped.binary += 1;
+                continue;
+            }
+            let item = Item {
+                path: name.clone(),
+                text: String::from_utf8_lossy(&body).into_owned(),
+                line_offset: 0,
+                blob: Some(oid.to_string()),
+            };
+            if tx.send(item).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        Ok(())
+    })?;
+    let _ = writer.join();
+    let _ = cat.wait();
+    Ok(skipped)
+}
+
+/// The newest commit (from any ref) that adds or changes `blob`, for
+/// findings in history; `None` when git cannot tell.
+pub fn commit_of_blob(dir: &Path, blob: &str) -> Option<String> {
+    let out = git(dir)
+        .args(["log", "--all", "-1", "--format=%H", "--find-object", blob])
+        .output()
+        .ok()?;
+    let s = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unified_diff_yields_added_hunks_with_their_new_line_numbers() {
+        let diff = "\
+diff --git a/app.py b/app.py
+index 1111111..2222222 100644
+--- a/app.py
++++ b/app.py
+@@ -3 +3,2 @@ def f():
+-old = 1
++new = 2
++token = 'x'
+@@ -10,0 +12 @@ x
++last = 3
+diff --git a/gone.txt b/gone.txt
+deleted file mode 100644
+--- a/gone.txt
++++ /dev/null
+@@ -1 +0,0 @@
+-bye
+diff --git a/img.png b/img.png
+Binary files /dev/null and b/img.png differ
+";
+        let items = parse_unified_diff(diff);
+        let got: Vec<(&str, usize, &str)> = items
+            .iter()
+            .map(|i| (i.path.as_str(), i.line_offset, i.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("app.py", 2, "new = 2\ntoken = 'x'\n"),
+                ("app.py", 11, "last = 3\n"),
+            ]
+        );
+    }
+
+    #[test]
+    fn hunk_headers_parse() {
+        assert_eq!(hunk_new_start("@@ -3 +3,2 @@"), Some(3));
+        assert_eq!(hunk_new_start("@@ -0,0 +1 @@"), Some(1));
+        assert_eq!(hunk_new_start("@@ broken"), None);
+    }
+
+    #[test]
+    fn binary_sniff() {
+        assert!(is_binary(b"PNG\0\x01"));
+        assert!(!is_binary("héllo".as_bytes()));
+    }
+}
