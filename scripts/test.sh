@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs Palisade's whole test suite: unit, integration, guard-pack examples,
 # and the end-to-end test that drives the real Claude Code CLI (installed
-# from the npm registry at a pinned version) against a local mock model.
+# from the npm registry at a pinned version) against a local mock model,
+# and the SARIF output checked against the OASIS schema.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 claude="$(bash tests/e2e/install-claude.sh)"
 export PALISADE_E2E_CLAUDE="$claude"
 export PALISADE_E2E_REQUIRED=1
+# The OASIS SARIF 2.1.0 schema and a validator, for `palisade scan --format sarif`.
+PALISADE_SARIF_SCHEMA="$(bash tests/sarif/fetch-schema.sh)"
+export PALISADE_SARIF_SCHEMA
 cargo test --workspace --locked

@@ -380,15 +380,17 @@ where
     Ok(skipped)
 }
 
-/// The newest commit (from any ref) that adds or changes `blob`, for
-/// findings in history; `None` when git cannot tell.
+/// The oldest commit (from any ref) that adds or removes `blob`, which is
+/// the one that introduced it, for findings in history; `None` when git
+/// cannot tell.
 pub fn commit_of_blob(dir: &Path, blob: &str) -> Option<String> {
     let out = git(dir)
-        .args(["log", "--all", "-1", "--format=%H", "--find-object", blob])
+        .args(["log", "--all", "--format=%H", "--find-object", blob])
         .output()
         .ok()?;
-    let s = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    (out.status.success() && !s.is_empty()).then_some(s)
+    let s = String::from_utf8_lossy(&out.stdout);
+    let oldest = s.lines().last()?.trim().to_string();
+    (out.status.success() && !oldest.is_empty()).then_some(oldest)
 }
 
 #[cfg(test)]
