@@ -11,4 +11,7 @@ export PALISADE_E2E_REQUIRED=1
 # The OASIS SARIF 2.1.0 schema and a validator, for `palisade scan --format sarif`.
 PALISADE_SARIF_SCHEMA="$(bash tests/sarif/fetch-schema.sh)"
 export PALISADE_SARIF_SCHEMA
+# The pre-commit framework, to run the shipped .pre-commit-hooks.yaml.
+command -v pre-commit >/dev/null ||
+  python3 -m pip install --quiet --disable-pip-version-check 'pre-commit>=3,<5' >&2
 cargo test --workspace --locked

@@ -367,3 +367,61 @@ fn fail_on_high_ignores_lower_confidence_findings() {
         Some(1)
     );
 }
+
+/// The shipped `.pre-commit-hooks.yaml`, run by the real pre-commit
+/// framework (`pre-commit try-repo`) in a project whose staged change adds a
+/// secret. Skipped with a note when pre-commit is not installed, except in
+/// CI, where scripts/test.sh installs it.
+#[test]
+fn pre_commit_framework_runs_the_shipped_hook() {
+    let have = Command::new("pre-commit").arg("--version").output();
+    if !have.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the pre-commit hook test (pip install pre-commit)"
+        );
+        eprintln!("skipped: pre-commit is not installed");
+        return;
+    }
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_palisade")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let d = repo();
+    let p = d.path();
+    let run = |p: &Path| {
+        Command::new("pre-commit")
+            .args(["try-repo", "--verbose"])
+            .arg(&ours)
+            .arg("palisade-secrets")
+            .current_dir(p)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", p.join(".pre-commit-home"))
+            .output()
+            .expect("run pre-commit")
+    };
+    std::fs::write(p.join(".gitignore"), ".pre-commit-home/\n").unwrap();
+    std::fs::write(p.join("clean.py"), "print('hi')\n").unwrap();
+    git(p, &["add", "."]);
+    let o = run(p);
+    assert!(
+        o.status.success(),
+        "clean change passes: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    std::fs::write(p.join("app.py"), db_url(NEW)).unwrap();
+    git(p, &["add", "app.py"]);
+    let o = run(p);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("secret.database.postgres"), "{out}");
+    assert!(!out.contains(NEW), "{out}");
+}
