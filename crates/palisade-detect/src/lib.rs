@@ -38,7 +38,7 @@
 pub mod check;
 pub mod rules;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use rules::{parse_file, Provider, Rule, RuleError, BUILT_IN_RULES};
 use serde::Deserialize;
@@ -147,13 +147,26 @@ impl Scanner {
     /// built-in rule ([`Scanner::compile_all`]).
     #[allow(clippy::expect_used)] // Built-in rules are checked by the tests.
     pub fn new() -> Self {
-        Self::load(BUILT_IN_RULES).expect("built-in secret rules are valid")
+        Self::load(BUILT_IN_RULES, AhoCorasickKind::ContiguousNFA)
+            .expect("built-in secret rules are valid")
+    }
+
+    /// The built-in rules, tuned for scanning many files: the keyword
+    /// prefilter is a DFA, which takes a few milliseconds more to build than
+    /// [`Scanner::new`]'s and searches about twice as fast. Findings are the
+    /// same.
+    ///
+    /// # Panics
+    /// As [`Scanner::new`].
+    #[allow(clippy::expect_used)] // Built-in rules are checked by the tests.
+    pub fn new_bulk() -> Self {
+        Self::load(BUILT_IN_RULES, AhoCorasickKind::DFA).expect("built-in secret rules are valid")
     }
 
     /// A scanner from rule files: (path for messages, TOML text). Every
     /// pattern is compiled now, so that a bad rule is reported here.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Self, RuleError> {
-        let scanner = Self::load(files)?;
+        let scanner = Self::load(files, AhoCorasickKind::ContiguousNFA)?;
         scanner.compile_all()?;
         Ok(scanner)
     }
@@ -171,7 +184,7 @@ impl Scanner {
         Ok(())
     }
 
-    fn load(files: &[(&str, &str)]) -> Result<Self, RuleError> {
+    fn load(files: &[(&str, &str)], kind: AhoCorasickKind) -> Result<Self, RuleError> {
         let mut all = Vec::new();
         let mut providers = BTreeMap::new();
         for (path, text) in files {
@@ -193,12 +206,13 @@ impl Scanner {
                 });
             }
         }
-        Self::from_compiled(all, providers)
+        Self::from_compiled(all, providers, kind)
     }
 
     fn from_compiled(
         rules: Vec<CompiledRule>,
         providers: BTreeMap<String, Provider>,
+        kind: AhoCorasickKind,
     ) -> Result<Self, RuleError> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
@@ -221,6 +235,7 @@ impl Scanner {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(kind))
                     .build(&keywords)
                     .map_err(|e| RuleError::Invalid {
                         path: "keywords".to_string(),
@@ -300,8 +315,14 @@ impl Scanner {
             if rule.keywords.is_empty() {
                 windows.push((0, text.len()));
             } else {
+                let after = rule.window.unwrap_or(DEFAULT_WINDOW);
                 for &at in &hits[i] {
-                    let w = window(text, at, rule.window.unwrap_or(DEFAULT_WINDOW));
+                    // A hit whose reach ends inside the last window adds
+                    // nothing (hits are ascending): skip the line search.
+                    if windows.last().is_some_and(|l| at + after <= l.1) {
+                        continue;
+                    }
+                    let w = window(text, at, after);
                     match windows.last_mut() {
                         Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
                         _ => windows.push(w),
@@ -561,6 +582,18 @@ confidence = "low"
         // Two keyword hits on one line share one window: one finding each.
         let f = scanner.scan("a=9f8e7d6c5b4a3921-zone b=0f8e7d6c5b4a3921-zone");
         assert_eq!(f.len(), 2, "{f:?}");
+    }
+
+    #[test]
+    fn the_bulk_scanner_finds_the_same_secrets() {
+        let token = valid_github_token("ghp_", "Qm4vTz8RkLw2NpXc7YhJd3BfGs9Ve1");
+        let text = format!(
+            "a={token}\nDB=postgres://u:Wq8LmT4vRk2N@db.local/app\nSK=sk_live_{}\n",
+            "Xq8mT2vLw9Kr3P0MbN5zYc7d"
+        );
+        let (a, b) = (Scanner::new().scan(&text), Scanner::new_bulk().scan(&text));
+        assert_eq!(a.len(), 3, "{a:?}");
+        assert_eq!(a, b);
     }
 
     #[test]

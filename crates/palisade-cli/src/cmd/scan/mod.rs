@@ -177,7 +177,7 @@ impl Run<'_> {
 /// Runs `palisade scan`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let scanner = Scanner::new();
+    let scanner = Scanner::new_bulk();
     let threads = a
         .threads
         .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
