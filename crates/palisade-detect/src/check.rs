@@ -451,6 +451,13 @@ pub fn is_code_like(value: &str) -> bool {
     if trimmed.starts_with(['+', '.']) || trimmed.ends_with(['(', '[']) {
         return true;
     }
+    // Paths and member access of C, C++, Rust, PHP: `::std::ffi`, `p->x`.
+    if value.contains("::") || value.contains("->") {
+        return true;
+    }
+    if is_long_identifier(value) {
+        return true;
+    }
     let email = value.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && domain.contains('.')
@@ -484,6 +491,31 @@ pub fn is_code_like(value: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
+/// Is `value` a programming identifier of three or more words:
+/// `snake_case_name`, `CONSTANT_NAME_X`, `camelCaseName`, `__PrivateName`?
+/// Letters and underscores only: digits make a value look random, and
+/// two-word values (`open_sesame`) are left to the entropy check, because
+/// people do choose such passwords.
+pub fn is_long_identifier(value: &str) -> bool {
+    if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {
+        return false;
+    }
+    let mut words = 0;
+    let mut prev: Option<char> = None;
+    for c in value.chars() {
+        let starts_word = match prev {
+            None => c != '_',
+            Some('_') => c != '_',
+            Some(p) => p.is_ascii_lowercase() && c.is_ascii_uppercase(),
+        };
+        if starts_word {
+            words += 1;
+        }
+        prev = Some(c);
+    }
+    words >= 3
+}
+
 /// A form of `secret` that is safe to show: its first 4 characters (fewer
 /// for short secrets: at most a quarter of it), an ellipsis, and its length.
 /// Never the whole secret.
@@ -511,6 +543,28 @@ pub fn fingerprint(rule_id: &str, secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_identifiers_are_code() {
+        for v in [
+            "tokenize_for_shell_dialect",
+            "NID_kx_rsa",
+            "__IncompleteArrayField",
+            "getMasterUserPassword",
+        ] {
+            assert!(is_long_identifier(v), "{v}");
+        }
+        for v in [
+            "open_sesame",
+            "hunter",
+            "passw0rd_is_long",
+            "Zr7qLm2Xv9Tk",
+            "thisismypassword",
+            "",
+        ] {
+            assert!(!is_long_identifier(v), "{v}");
+        }
+    }
     use pretty_assertions::assert_eq;
 
     #[test]

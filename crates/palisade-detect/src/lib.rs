@@ -352,7 +352,8 @@ impl Scanner {
                         end -= 1;
                     }
                     let secret = &text[start..end];
-                    if !accept(rule, secret) {
+                    let next = text[end..].trim_start_matches([' ', '\t']).chars().next();
+                    if !accept(rule, secret, next) {
                         continue;
                     }
                     let span = (start, end);
@@ -459,11 +460,16 @@ fn window(text: &str, at: usize, after: usize) -> (usize, usize) {
 }
 
 /// The checks a candidate secret must pass besides its rule's regex.
-fn accept(rule: &Rule, secret: &str) -> bool {
+/// `next` is the first character after the secret other than blanks: for
+/// generic rules, a value followed by `(`, `[` or `<` is a call, an index or
+/// a type (`token = tokenize(input)`), not a secret.
+fn accept(rule: &Rule, secret: &str, next: Option<char>) -> bool {
     if secret.is_empty() || check::is_placeholder(secret) {
         return false;
     }
-    if rule.provider == "generic" && check::is_code_like(secret) {
+    if rule.provider == "generic"
+        && (check::is_code_like(secret) || matches!(next, Some('(' | '[' | '<')))
+    {
         return false;
     }
     if let Some(min) = rule.entropy {
@@ -594,6 +600,30 @@ confidence = "low"
         let (a, b) = (Scanner::new().scan(&text), Scanner::new_bulk().scan(&text));
         assert_eq!(a.len(), 3, "{a:?}");
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn generic_rules_skip_code() {
+        let scanner = Scanner::new();
+        for code in [
+            "let environment_tokens = tokenize_for_shell_dialect(invocation, ShellDialect::Posix);",
+            "secret_access_key: value.1.to_owned(),",
+            "pub token_stream: __IncompleteArrayField<__u8>,",
+            "let pass = CString::new(password).unwrap();",
+            "password_len: ::std::os::raw::c_int,",
+            "enc.pass = passwords[z];",
+            "char *pass = file_get_pass(pass_data->ui_method, buf, num,",
+            "if (token == NID_kx_rsa_psk_export) {",
+        ] {
+            assert_eq!(scanner.scan(code), vec![], "{code}");
+        }
+        for secret in [
+            "password = open_sesame",
+            "API_TOKEN=Hq4vWm8Np2RsXc7YhJd3BfGs",
+            "\"password\": \"passw0rd-Zr7q\"",
+        ] {
+            assert_eq!(scanner.scan(secret).len(), 1, "{secret}");
+        }
     }
 
     #[test]
