@@ -289,9 +289,11 @@ fn palisade_allow_on_the_line_drops_only_that_finding() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path();
     let text = format!(
-        "{}  # palisade:allow test fixture\n{}",
+        "{}  # palisade:allow test fixture\n{}{}  # gitleaks:allow\n{}  # pragma: allowlist secret\n",
         db_url(OLD).trim_end(),
-        db_url(NEW)
+        db_url(NEW),
+        db_url(NEW).trim_end(),
+        db_url(NEW).trim_end(),
     );
     std::fs::write(p.join("t.py"), text).unwrap();
     let o = scan_in(p, &["--format", "json", "t.py"]);

@@ -352,7 +352,12 @@ impl Scanner {
                         end -= 1;
                     }
                     let secret = &text[start..end];
-                    let next = text[end..].trim_start_matches([' ', '\t']).chars().next();
+                    let rest = &text[end..];
+                    let after = rest.trim_start_matches([' ', '\t']);
+                    let next = Next {
+                        char: after.chars().next(),
+                        after_blank: after.len() < rest.len(),
+                    };
                     if !accept(rule, secret, next) {
                         continue;
                     }
@@ -459,17 +464,37 @@ fn window(text: &str, at: usize, after: usize) -> (usize, usize) {
     (from, to)
 }
 
-/// The checks a candidate secret must pass besides its rule's regex.
-/// `next` is the first character after the secret other than blanks: for
-/// generic rules, a value followed by `(`, `[` or `<` is a call, an index or
-/// a type (`token = tokenize(input)`), not a secret.
-fn accept(rule: &Rule, secret: &str, next: Option<char>) -> bool {
+/// What follows a candidate secret in the text.
+#[derive(Clone, Copy)]
+struct Next {
+    /// The first character after it other than spaces and tabs.
+    char: Option<char>,
+    /// Whether spaces or tabs come first.
+    after_blank: bool,
+}
+
+impl Next {
+    /// For generic rules: does the context show the value is code or prose?
+    /// A value followed by `(`, `[`, `<`, `{` or `=` is a call, an index, a
+    /// type or a declaration (`token = tokenize(input)`,
+    /// `key: KeyType = …`); a
+    /// value followed by another word is prose (`PASS: test works`).
+    fn shows_code(self) -> bool {
+        match self.char {
+            Some('(' | '[' | '<' | '{' | '=') => true,
+            Some(c) => self.after_blank && c.is_ascii_alphabetic(),
+            None => false,
+        }
+    }
+}
+
+/// The checks a candidate secret must pass besides its rule's regex;
+/// `next` is what follows it.
+fn accept(rule: &Rule, secret: &str, next: Next) -> bool {
     if secret.is_empty() || check::is_placeholder(secret) {
         return false;
     }
-    if rule.provider == "generic"
-        && (check::is_code_like(secret) || matches!(next, Some('(' | '[' | '<')))
-    {
+    if rule.provider == "generic" && (check::is_code_like(secret) || next.shows_code()) {
         return false;
     }
     if let Some(min) = rule.entropy {
@@ -614,11 +639,16 @@ confidence = "low"
             "enc.pass = passwords[z];",
             "char *pass = file_get_pass(pass_data->ui_method, buf, num,",
             "if (token == NID_kx_rsa_psk_export) {",
+            "let der_private_key_buffer: EcPrivateKeyRfc5915Der = my_private.as_der();",
+            "println!(\"[TEST] PASS: write_recover works after read poison\");",
+            "PEM_R_PROBLEMS_GETTING_PASSWORD:109:problems getting password",
+            "let first_pass = FirstPass {",
         ] {
             assert_eq!(scanner.scan(code), vec![], "{code}");
         }
         for secret in [
             "password = open_sesame",
+            "Server=db;User Id=app;Password=hunterxy;Database=app;",
             "API_TOKEN=Hq4vWm8Np2RsXc7YhJd3BfGs",
             "\"password\": \"passw0rd-Zr7q\"",
         ] {

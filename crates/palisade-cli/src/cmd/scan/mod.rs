@@ -35,7 +35,9 @@ use std::time::Instant;
 ///   palisade scan --baseline .palisade-baseline.json         report only new findings
 ///
 /// A finding is also dropped when its line contains `palisade:allow`
-/// (e.g. `key = "…"  # palisade:allow test fixture`).
+/// (e.g. `key = "…"  # palisade:allow test fixture`); gitleaks' and
+/// detect-secrets' markers (`gitleaks:allow`, `pragma: allowlist secret`)
+/// are honoured too.
 ///
 /// Exit status: 0 no findings at or above --fail-on, 1 findings, 2 error.
 #[derive(clap::Args, Debug)]
@@ -105,13 +107,23 @@ impl Level {
     }
 }
 
-/// Is the finding's line marked `palisade:allow`?
+/// Inline markers that drop a finding on their line: ours, and those of
+/// gitleaks and detect-secrets, so that projects moving over keep their
+/// reviewed exceptions.
+const ALLOW_MARKERS: &[&str] = &[
+    "palisade:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
+
+/// Is the finding's line marked with one of [`ALLOW_MARKERS`]?
 fn allowed_inline(text: &str, f: &Finding) -> bool {
     let start = text[..f.span.start].rfind('\n').map_or(0, |i| i + 1);
     let end = text[f.span.end..]
         .find('\n')
         .map_or(text.len(), |i| f.span.end + i);
-    text[start..end].contains("palisade:allow")
+    let line = &text[start..end];
+    ALLOW_MARKERS.iter().any(|m| line.contains(m))
 }
 
 /// Shared state of one scan run, used from the worker threads.
