@@ -69,6 +69,13 @@ def score(rows, names, flagged: set[int]):
     neg = [i for i, r in enumerate(rows) if r["label"] == 0]
     tp = [i for i in pos if i in flagged]
     fp = [i for i in neg if i in flagged]
+    # Nosey Parker's negatives are per rule: a Slack bot token is a negative
+    # example of its "Slack user token" rule and a positive of another. A
+    # negative whose exact text is labelled 1 elsewhere in the set is a real
+    # secret; "clean" negatives leave those out.
+    positive_texts = {r["text"] for r in rows if r["label"] == 1}
+    clean = [i for i in neg if rows[i]["text"] not in positive_texts]
+    fp_clean = [i for i in clean if i in flagged]
     by_prov = collections.defaultdict(lambda: [0, 0])
     for i in pos:
         key = rows[i].get("provider") or rows[i].get("rule_name", "?")
@@ -78,6 +85,8 @@ def score(rows, names, flagged: set[int]):
         "positives": len(pos), "detected": len(tp), "recall": len(tp) / len(pos) if pos else None,
         "positives_all_labels": len(pos_all), "detected_all_labels": sum(i in flagged for i in pos_all),
         "negatives": len(neg), "false_positives": len(fp), "fpr": len(fp) / len(neg) if neg else None,
+        "clean_negatives": len(clean), "clean_false_positives": len(fp_clean),
+        "clean_fpr": len(fp_clean) / len(clean) if clean else None,
         "by_provider": {k: {"detected": v[0], "of": v[1]} for k, v in sorted(by_prov.items())},
         "missed": [ident(rows[i]) for i in pos if i not in flagged],
         "false_positive_examples": [ident(rows[i]) | {"text": rows[i]["text"][:200]} for i in fp],
@@ -163,12 +172,18 @@ def markdown(res):
     for sname, s in res["sets"].items():
         out.append(f"**{sname} set** ({s['examples']} examples)")
         out.append("")
-        out.append("| tool | recall (label 1, `secret`) | false-positive rate (label 0) | findings | scan time |")
-        out.append("|---|---|---|---|---|")
+        out.append("| tool | recall (label 1, `secret`) | false-positive rate (label 0) "
+                   "| FP rate, clean negatives¹ | findings | scan time |")
+        out.append("|---|---|---|---|---|---|")
         for tool, t in s["tools"].items():
             out.append(f"| {tool} | {pct(t['recall'])} ({t['detected']}/{t['positives']}) | "
-                       f"{pct(t['fpr'])} ({t['false_positives']}/{t['negatives']}) | {t['findings']} | {t['wall_s']:.2f} s |")
+                       f"{pct(t['fpr'])} ({t['false_positives']}/{t['negatives']}) | "
+                       f"{pct(t['clean_fpr'])} ({t['clean_false_positives']}/{t['clean_negatives']}) | "
+                       f"{t['findings']} | {t['wall_s']:.2f} s |")
         out.append("")
+    out.append("¹ Label-0 examples whose exact text is not labelled 1 elsewhere in the same set "
+               "(Nosey Parker's negatives are per rule, so some are real secrets of another kind).")
+    out.append("")
     out.append("Versions: " + "; ".join(f"{k} {v}" for k, v in res["versions"].items()))
     if res["not_installed"]:
         out.append("Not installed (not run): " + ", ".join(res["not_installed"]))

@@ -491,6 +491,20 @@ pub fn is_code_like(value: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
+/// Does `value` start like a token format that carries a checksum (GitHub's
+/// `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`, npm's `npm_`, or
+/// the same prefixes with a mistyped separator)? Generic rules leave such
+/// values to the specific rules, which verify the checksum; otherwise a
+/// token whose checksum fails would come back as a generic finding.
+pub fn has_checksummed_prefix(value: &str) -> bool {
+    let v = value.as_bytes();
+    let gh = v.len() > 4
+        && v.starts_with(b"gh")
+        && matches!(v[2], b'p' | b'o' | b'u' | b's' | b'r')
+        && matches!(v[3], b'_' | b'-');
+    gh || value.starts_with("github_pat_") || value.starts_with("npm_")
+}
+
 /// Is `value` a programming identifier of three or more words:
 /// `snake_case_name`, `CONSTANT_NAME_X`, `camelCaseName`, `__PrivateName`?
 /// Letters and underscores only: digits make a value look random, and

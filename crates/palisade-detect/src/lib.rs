@@ -494,7 +494,11 @@ fn accept(rule: &Rule, secret: &str, next: Next) -> bool {
     if secret.is_empty() || check::is_placeholder(secret) {
         return false;
     }
-    if rule.provider == "generic" && (check::is_code_like(secret) || next.shows_code()) {
+    if rule.provider == "generic"
+        && (check::is_code_like(secret)
+            || next.shows_code()
+            || check::has_checksummed_prefix(secret))
+    {
         return false;
     }
     if let Some(min) = rule.entropy {
@@ -643,6 +647,10 @@ confidence = "low"
             "println!(\"[TEST] PASS: write_recover works after read poison\");",
             "PEM_R_PROBLEMS_GETTING_PASSWORD:109:problems getting password",
             "let first_pass = FirstPass {",
+            // Checksummed formats are the specific rules' to judge.
+            "GITHUB_TOKEN=ghp_KnTAu4I5gPiPATejC2VpJJEjErVTqrXfaOcr",
+            "token = \"ghp-CC1imEpe1LQzGPoCtLMsHRGUQV3IJ9KfitP5\"",
+            "NPM_TOKEN=npm_4nRLzjo1N4sS1uOVXeHmONRc3rGRuBvytXAX",
         ] {
             assert_eq!(scanner.scan(code), vec![], "{code}");
         }
