@@ -478,14 +478,22 @@ impl Next {
     /// A value followed by `(`, `[`, `<`, `{` or `=` is a call, an index, a
     /// type or a declaration (`token = tokenize(input)`,
     /// `key: KeyType = …`); a
-    /// value followed by another word is prose (`PASS: test works`).
-    fn shows_code(self) -> bool {
+    /// value followed by another word is prose (`PASS: test works`), unless
+    /// the value mixes upper case, lower case and digits as random tokens do
+    /// (`use API_TOKEN=Hq4vWm8N… for the deploy`).
+    fn shows_code(self, value: &str) -> bool {
         match self.char {
             Some('(' | '[' | '<' | '{' | '=') => true,
-            Some(c) => self.after_blank && c.is_ascii_alphabetic(),
+            Some(c) => self.after_blank && c.is_ascii_alphabetic() && !looks_random(value),
             None => false,
         }
     }
+}
+
+/// Does `value` mix upper case, lower case and digits, as random tokens do?
+fn looks_random(value: &str) -> bool {
+    let has = |f: fn(&u8) -> bool| value.as_bytes().iter().any(f);
+    has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase) && has(u8::is_ascii_digit)
 }
 
 /// The checks a candidate secret must pass besides its rule's regex;
@@ -496,7 +504,7 @@ fn accept(rule: &Rule, secret: &str, next: Next) -> bool {
     }
     if rule.provider == "generic"
         && (check::is_code_like(secret)
-            || next.shows_code()
+            || next.shows_code(secret)
             || check::has_checksummed_prefix(secret))
     {
         return false;
@@ -658,6 +666,7 @@ confidence = "low"
             "password = open_sesame",
             "Server=db;User Id=app;Password=hunterxy;Database=app;",
             "API_TOKEN=Hq4vWm8Np2RsXc7YhJd3BfGs",
+            "please use API_TOKEN=Hq4vWm8Np2RsXc7YhJd3BfGs for the deploy",
             "\"password\": \"passw0rd-Zr7q\"",
         ] {
             assert_eq!(scanner.scan(secret).len(), 1, "{secret}");
