@@ -278,7 +278,10 @@ mod tests {
     fn key_blocks_are_redacted_even_when_cut_off_or_too_long() {
         let s = Scanner::new();
         let (out, _) = run(&s, &[b"x\n-----BEGIN PRIVATE KEY-----\nSECRETBODY\n"]);
-        assert_eq!(out, "x\n-----BEGIN PRIVATE KEY-----\n[REDACTED:private-key]\n");
+        assert_eq!(
+            out,
+            "x\n-----BEGIN PRIVATE KEY-----\n[REDACTED:private-key]\n"
+        );
         let mut long = b"-----BEGIN EC PRIVATE KEY-----\n".to_vec();
         for _ in 0..(MAX_KEY_BYTES / 10 + 10) {
             long.extend_from_slice(b"SECRETBOD\n");
@@ -296,7 +299,8 @@ mod tests {
     fn a_real_looking_pem_key_names_its_rule_kind() {
         let s = Scanner::new();
         let body = "6Ny57CA6omnPbh2MxbPX1d/dqi52kiQqATDtoLVmmW7/JurTLUZIGxivHnW9x48d\nKucTHUtK9gW0ij5p2SBB3SnA4AIWQGXfUX81/xn1WhFbSqYceqSKcq+uFJnSOC6n\n";
-        let input = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n");
+        let input =
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n");
         let (out, counts) = run(&s, &[input.as_bytes()]);
         assert_eq!(
             out,
