@@ -530,6 +530,72 @@ pub fn output_may_hold_secrets(command: &str) -> Option<String> {
     None
 }
 
+/// Programs whose only effect is to print what they read, with no option
+/// that writes a file or runs another program (`sort -o`, `sed -i`/`e`,
+/// `rg --pre`, `xxd IN OUT` and `uniq IN OUT` are why those are not here).
+const READ_ONLY: &[&str] = &[
+    "cat", "tac", "nl", "head", "tail", "grep", "egrep", "fgrep", "wc", "cut", "diff", "jq",
+    "strings", "od", "hexdump", "column", "base64", "printenv", "env", "echo", "printf", "ls",
+    "pwd", "file", "stat", "git",
+];
+/// `git` subcommands that only print.
+const GIT_READ_ONLY: &[&str] = &["log", "show", "diff", "blame"];
+
+/// True if every part of `command` only prints files inside `work_dirs`
+/// (or the environment): the commands Claude Code itself runs without
+/// asking in its default mode (read-only commands in the working
+/// directories).
+///
+/// The hook uses this when no rule decided a command it rewrites: Claude
+/// Code would not recognise the rewritten command as read-only and would
+/// ask for it (observed with 2.1.197: "Contains shell syntax (;) that
+/// cannot be statically analyzed"), so for these the hook answers allow
+/// itself. Everything else keeps Claude Code's own permission flow.
+///
+/// Requires: a complete parse, nothing dynamic, no nested commands (`$(…)`,
+/// `bash -c`, `xargs`), no wrapper such as `sudo`, no assignment, programs
+/// from a short list of pure printers (`git` only with `log`, `show`,
+/// `diff`, `blame` and no `--output`/`--ext-diff`/`--textconv`), no file
+/// written, deleted or contacted, every file read inside `work_dirs`.
+pub fn read_only_in(command: &str, work_dirs: &[PathBuf], cwd: &Path, home: &Path) -> bool {
+    let analysis = analyze(command);
+    if analysis.parse_error.is_some() || analysis.is_dynamic() || analysis.commands.is_empty() {
+        return false;
+    }
+    analysis.commands.iter().all(|c| {
+        let Some(p) = c.program() else { return false };
+        let plain = c.origin == palisade_shell::Origin::TopLevel
+            && c.parent.is_none()
+            && c.wrappers.is_empty()
+            && c.assignments.is_empty()
+            && READ_ONLY.contains(&p)
+            && !(p == "env" && !c.args().is_empty());
+        if !plain {
+            return false;
+        }
+        let args: Vec<&str> = c.args().iter().map(|w| w.value.as_str()).collect();
+        if p == "git" {
+            let ok_sub = args.first().is_some_and(|s| GIT_READ_ONLY.contains(s));
+            let risky = args.iter().any(|a| {
+                a.starts_with("--output")
+                    || a.starts_with("--ext-diff")
+                    || a.starts_with("--textconv")
+            });
+            if !ok_sub || risky {
+                return false;
+            }
+        }
+        effects(c).iter().all(|e| match e {
+            Effect::Read { path, .. } => {
+                let abs = palisade_policy::resolve_lexical(path, cwd, home);
+                work_dirs.iter().any(|d| abs.starts_with(d))
+            }
+            Effect::Write { path, .. } => path == "/dev/null",
+            _ => false,
+        })
+    })
+}
+
 /// `command` rewritten so that its stdout and stderr pass through
 /// `<exe> redact` (stderr stays on stderr), keeping its exit status.
 ///
@@ -610,6 +676,43 @@ mod tests {
             "echo hi",
         ] {
             assert_eq!(output_may_hold_secrets(c), None, "{c}");
+        }
+    }
+
+    #[test]
+    fn read_only_commands_inside_the_project() {
+        let proj = PathBuf::from("/home/u/proj");
+        let home = PathBuf::from("/home/u");
+        let ro = |c: &str| read_only_in(c, std::slice::from_ref(&proj), &proj, &home);
+        for c in [
+            "cat config/deploy.py",
+            "head -n 20 src/main.rs | grep -n TOKEN",
+            "git log -p -3",
+            "git diff HEAD~1 -- src",
+            "printenv CI_SETTINGS",
+            "cat a 2>/dev/null; wc -l b",
+        ] {
+            assert!(ro(c), "{c}");
+        }
+        for c in [
+            "cat ~/.aws/credentials",
+            "cat /etc/passwd",
+            "cat ../other/secret.txt",
+            "cat a > b",
+            "sudo cat a",
+            "cat $(ls)",
+            "bash -c 'cat a'",
+            "FOO=1 cat a",
+            "git log --output=x",
+            "git diff --ext-diff",
+            "git config --list",
+            "sort -o a b",
+            "sed -n p a",
+            "kubectl get pods",
+            "env rm -rf x",
+            "cat $F",
+        ] {
+            assert!(!ro(c), "{c}");
         }
     }
 

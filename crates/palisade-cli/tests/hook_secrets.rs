@@ -322,8 +322,9 @@ fn cat_is_rewritten_through_redact_keeping_exit_status_and_stderr() {
         &[&token, PEM_BODY_PART],
     );
     let h = &v["hookSpecificOutput"];
-    // No rule decided: Claude Code's own permission flow still decides.
-    assert_eq!(h.get("permissionDecision"), None, "{v}");
+    // No rule decided, and the command only reads files in the project:
+    // allow (Claude Code would not recognise the rewrite as read-only).
+    assert_eq!(h["permissionDecision"], "allow", "{v}");
     assert_eq!(h["updatedInput"]["description"], "show config");
     assert_eq!(h["updatedInput"]["timeout"], 5000);
     let cmd = updated_command(&v);
@@ -422,6 +423,21 @@ fn whole_environment_dump_stays_denied_and_is_redacted_once_the_guard_is_off() {
         "{stdout}"
     );
     assert!(!stdout.contains(&token));
+}
+
+#[test]
+fn a_command_claude_code_would_ask_for_keeps_its_permission_flow() {
+    let e = env();
+    for c in [
+        "kubectl get pods",
+        "cat /etc/hostname",
+        "sort -o out.txt in.txt",
+    ] {
+        let v = answer(&run_hook(&e, &pre(&e, "Bash", json!({"command": c}))), &[]);
+        let h = &v["hookSpecificOutput"];
+        assert_eq!(h.get("permissionDecision"), None, "{c}: {v}");
+        assert!(h["updatedInput"]["command"].as_str().is_some(), "{c}: {v}");
+    }
 }
 
 #[test]

@@ -6,12 +6,11 @@ use palisade_agents::claude_code::{
     prompt_block, Answer, Event, MAX_INPUT_BYTES,
 };
 use palisade_agents::secrets::{self, FileScan, MAX_FILE_SCAN_BYTES};
-use palisade_core::{Action, Decision, Verdict};
+use palisade_core::{Action, Context, Decision, PermissionMode, Verdict};
 use palisade_detect::{Finding, Scanner};
 use palisade_policy::{FailMode, Policy};
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -178,7 +177,7 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
     let a = match action {
         Ok(a) => {
             let decision = policy.evaluate(&a, &ctx);
-            secrets_before(event, &a, &decision, &ctx.cwd)
+            secrets_before(event, &a, &decision, &policy, &ctx)
                 .unwrap_or_else(|| answer(event, &decision))
         }
         Err(e) => failure_answer(
@@ -223,8 +222,10 @@ fn secrets_before(
     event: &Event,
     action: &Action,
     decision: &Decision,
-    cwd: &Path,
+    policy: &Policy,
+    ctx: &Context,
 ) -> Option<Answer> {
+    let cwd = &ctx.cwd;
     match (event, action) {
         (Event::UserPromptSubmit { .. }, Action::Prompt { text }) => {
             if text.trim().is_empty() {
@@ -252,11 +253,29 @@ fn secrets_before(
                 "command".into(),
                 Value::String(secrets::redact_wrapper(command, &exe)),
             );
-            let reason = format!(
-                "{} Its output passes through `palisade redact` ({why}), which replaces secrets with [REDACTED:<kind>].",
-                decision.explanation()
+            let redacts = format!(
+                "its output passes through `palisade redact` ({why}), which replaces secrets with [REDACTED:<kind>]"
             );
-            Some(pre_tool_use_rewrite(decision.verdict, &reason, updated))
+            // With no rule deciding, Claude Code would ask for the rewritten
+            // command even where it would have run the original unasked (a
+            // read-only command in the project): answer allow for exactly those.
+            let (verdict, reason) = if decision.verdict == Verdict::Pass
+                && ctx.permission_mode != Some(PermissionMode::DontAsk)
+                && secrets::read_only_in(command, &policy.work_dirs, cwd, &ctx.home)
+            {
+                (
+                    Verdict::Allow,
+                    format!(
+                        "Palisade allowed this read-only command inside the project; {redacts}."
+                    ),
+                )
+            } else {
+                (
+                    decision.verdict,
+                    format!("{} Its {redacts}.", decision.explanation()),
+                )
+            };
+            Some(pre_tool_use_rewrite(verdict, &reason, updated))
         }
         (Event::PreToolUse { .. }, _) if decision.verdict == Verdict::Allow => None,
         (Event::PreToolUse { .. }, Action::Read { path, tool }) if tool == "Read" => {
