@@ -493,8 +493,17 @@ const GIT_PRINTERS: &[&str] = &[
 /// history or configuration, that reads a file by Palisade's program
 /// knowledge (an interpreter one-liner's `open(…)`), or whose program is
 /// only known at run time (`$cmd`, `eval "$x"`).
+///
+/// A command line that does not parse completely is never rewritten (`None`):
+/// unbalanced text could close the wrapper's braces and run outside the
+/// redact pipe (`cat f\n} ; cat f >&2 ; {`). The guard packs already ask a
+/// human about such lines (`rce.unparsed-shell`), and the human then sees
+/// the command as the agent wrote it.
 pub fn output_may_hold_secrets(command: &str) -> Option<String> {
     let analysis = analyze(command);
+    if analysis.parse_error.is_some() {
+        return None;
+    }
     for c in &analysis.commands {
         let Some(p) = c.program() else {
             if !c.words.is_empty() {
@@ -665,6 +674,13 @@ mod tests {
             "$CMD",
         ] {
             assert!(output_may_hold_secrets(c).is_some(), "{c}");
+        }
+        // Unbalanced text that would escape the wrapper is not rewritten.
+        for c in [
+            "cat f\n} ; cat f >&2 ; {  true",
+            "cat f\n}) ; cat f; ( { true",
+        ] {
+            assert_eq!(output_may_hold_secrets(c), None, "{c}");
         }
         for c in [
             "ls -la",

@@ -493,6 +493,28 @@ fn commands_without_printed_secrets_and_denied_commands_are_not_rewritten() {
 }
 
 #[test]
+fn unbalanced_text_cannot_escape_the_redact_wrapper() {
+    let e = env();
+    let token = github_token();
+    std::fs::write(e.proj.join("app.cfg"), format!("token = {token}\n")).expect("write");
+    // Alone, these do not parse; wrapped, they would close the wrapper's
+    // group and print the file outside the redact pipe. They are asked
+    // about as written, never rewritten.
+    for c in [
+        "cat app.cfg\n} ; cat app.cfg >&2 ; {  true",
+        "cat app.cfg\n}) ; cat app.cfg; ( { true",
+    ] {
+        let v = answer(
+            &run_hook(&e, &pre(&e, "Bash", json!({"command": c}))),
+            &[&token],
+        );
+        let h = &v["hookSpecificOutput"];
+        assert_eq!(h["permissionDecision"], "ask", "{c}: {v}");
+        assert!(h.get("updatedInput").is_none(), "{c}: {v}");
+    }
+}
+
+#[test]
 fn rewritten_output_streams_line_by_line() {
     let e = env();
     std::fs::write(e.proj.join("a.log"), "first\n").expect("write");
