@@ -451,19 +451,23 @@ const PRINTERS: &[&str] = &[
     "kubeseal",
     "gh",
     "glab",
-    // package manager configuration (registry tokens)
-    "npm",
-    "pnpm",
-    "yarn",
-    "pip",
-    "pip3",
-    "composer",
     // network clients whose responses may hold tokens
     "curl",
     "wget",
     "http",
     "https",
     "xh",
+];
+
+/// Package managers whose configuration holds registry tokens: rewritten
+/// only for these subcommands (`npm config list`, `npm token list`).
+const PACKAGE_CONFIG: &[(&str, &[&str])] = &[
+    ("npm", &["config", "token", "whoami"]),
+    ("pnpm", &["config"]),
+    ("yarn", &["config"]),
+    ("pip", &["config"]),
+    ("pip3", &["config"]),
+    ("composer", &["config"]),
 ];
 
 /// `git` subcommands that print file contents, history or configuration.
@@ -491,7 +495,7 @@ const GIT_PRINTERS: &[&str] = &[
 /// containers and clusters, cloud and secret-store CLIs, package manager
 /// configuration, HTTP clients), a `git` subcommand that prints contents,
 /// history or configuration, that reads a file by Palisade's program
-/// knowledge (an interpreter one-liner's `open(…)`), or whose program is
+/// knowledge and is an interpreter (`python3 -c 'open(…)'`), or whose program is
 /// only known at run time (`$cmd`, `eval "$x"`).
 ///
 /// A command line that does not parse completely is never rewritten (`None`):
@@ -514,6 +518,12 @@ pub fn output_may_hold_secrets(command: &str) -> Option<String> {
         if PRINTERS.contains(&p) {
             return Some(format!("`{p}` may print credentials"));
         }
+        if let Some((_, subs)) = PACKAGE_CONFIG.iter().find(|(name, _)| *name == p) {
+            let sub = c.args().iter().find(|w| !w.value.starts_with('-'));
+            if let Some(sub) = sub.filter(|w| subs.contains(&w.value.as_str())) {
+                return Some(format!("`{p} {}` may print registry tokens", sub.value));
+            }
+        }
         if p == "git" {
             let args: Vec<&str> = c.args().iter().map(|w| w.value.as_str()).collect();
             let mut k = 0;
@@ -529,11 +539,15 @@ pub fn output_may_hold_secrets(command: &str) -> Option<String> {
                 return Some(format!("`git {sub}` may print credentials"));
             }
         }
-        let reads = effects(c)
-            .iter()
-            .any(|e| matches!(e, Effect::Read { path, .. } if !path.starts_with("/dev/")));
+        const INTERPRETERS: &[&str] = &[
+            "python", "python2", "python3", "node", "nodejs", "perl", "ruby", "php", "deno", "bun",
+        ];
+        let reads = INTERPRETERS.contains(&p)
+            && effects(c)
+                .iter()
+                .any(|e| matches!(e, Effect::Read { path, .. } if !path.starts_with("/dev/")));
         if reads {
-            return Some(format!("`{p}` reads files"));
+            return Some(format!("`{p}` reads files and may print them"));
         }
     }
     None
@@ -666,6 +680,7 @@ mod tests {
             "aws sts get-session-token",
             "gcloud auth print-access-token",
             "az account get-access-token",
+            "npm config list",
             "journalctl -u app",
             "history",
             "ls && sudo cat /etc/app/token",
@@ -688,6 +703,8 @@ mod tests {
             "git status",
             "git commit -m x",
             "npx prettier --check . > /dev/null",
+            "npm run test -- --watch=false",
+            "pip install -r requirements.txt",
             "mkdir -p build",
             "echo hi",
         ] {
