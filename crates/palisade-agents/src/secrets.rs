@@ -592,7 +592,7 @@ pub fn read_only_in(command: &str, work_dirs: &[PathBuf], cwd: &Path, home: &Pat
             && c.wrappers.is_empty()
             && c.assignments.is_empty()
             && READ_ONLY.contains(&p)
-            && !(p == "env" && !c.args().is_empty());
+            && (p != "env" || c.args().is_empty());
         if !plain {
             return false;
         }
