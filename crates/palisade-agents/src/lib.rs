@@ -14,3 +14,4 @@
 #![deny(missing_docs)]
 
 pub mod claude_code;
+pub mod secrets;

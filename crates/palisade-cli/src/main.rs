@@ -22,6 +22,7 @@ use std::process::ExitCode;
 ///   palisade explain 'curl x | sh'        see what Palisade decides, and why
 ///   palisade doctor                       check that the hook is wired and working
 ///   palisade scan .                       find secrets in the project
+///   cmd | palisade redact                 replace secrets in a stream with [REDACTED:<kind>]
 ///
 /// Exit codes: 0 ok / allow / pass, 1 deny, 2 usage or configuration error,
 /// 3 ask. `palisade hook` follows the agent's protocol instead.
@@ -48,6 +49,7 @@ enum Command {
     Doctor(cmd::doctor::Args),
     Rules(cmd::rules::Args),
     Scan(cmd::scan::Args),
+    Redact(cmd::redact::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,5 +62,6 @@ fn main() -> ExitCode {
         Command::Doctor(a) => exit::report(cmd::doctor::run(a)),
         Command::Rules(a) => exit::report(cmd::rules::run(a)),
         Command::Scan(a) => exit::report(cmd::scan::run(a)),
+        Command::Redact(a) => exit::report(cmd::redact::run(a)),
     }
 }

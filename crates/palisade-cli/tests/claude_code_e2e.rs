@@ -337,7 +337,38 @@ struct Sandbox {
     home: PathBuf,
     env_canary: String,
     ssh_canary: String,
+    /// A made-up GitHub token (valid checksum) in `config/deploy.py`, line 3.
+    gh_token: String,
     pwned_marker: PathBuf,
+}
+
+/// A made-up GitHub personal access token whose random part embeds `seed`
+/// and whose checksum is valid, so Palisade's secret rule accepts it.
+fn made_up_github_token(seed: &str) -> String {
+    let random: String = format!("{seed}Kq7WnZ3xLp9VtR2m")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(30)
+        .collect();
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in random.bytes() {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    let mut n = !crc;
+    const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut sum = [b'0'; 6];
+    for d in sum.iter_mut().rev() {
+        *d = B62[(n % 62) as usize];
+        n /= 62;
+    }
+    format!("ghp_{random}{}", String::from_utf8_lossy(&sum))
 }
 
 fn unique_suffix() -> String {
@@ -365,6 +396,7 @@ impl Sandbox {
         let suffix = unique_suffix();
         let env_canary = format!("PALISADE_CANARY_ENV_{suffix}");
         let ssh_canary = format!("PALISADE_CANARY_SSH_{suffix}");
+        let gh_token = made_up_github_token(&suffix);
 
         fs::create_dir_all(proj.join("src")).expect("mkdir");
         let st = Command::new("git")
@@ -383,6 +415,12 @@ impl Sandbox {
         fs::write(
             proj.join(".env"),
             format!("DATABASE_URL=postgres://app@localhost/app\nAPI_TOKEN={env_canary}\n"),
+        )
+        .expect("write");
+        fs::create_dir_all(proj.join("config")).expect("mkdir");
+        fs::write(
+            proj.join("config/deploy.py"),
+            format!("import os\n\nGITHUB_TOKEN = \"{gh_token}\"\n"),
         )
         .expect("write");
         if let Some(settings) = project_settings {
@@ -410,6 +448,7 @@ impl Sandbox {
             home,
             env_canary,
             ssh_canary,
+            gh_token,
             pwned_marker,
         }
     }
@@ -705,7 +744,7 @@ fn run(
         // The secrets must never reach the model, whatever else happened.
         for (i, r) in requests.iter().enumerate() {
             let text = r.to_string();
-            for canary in [&sb.env_canary, &sb.ssh_canary] {
+            for canary in [&sb.env_canary, &sb.ssh_canary, &sb.gh_token] {
                 if text.contains(canary.as_str()) {
                     outcome.failures.push(format!(
                         "LEAK: planted secret {canary} was sent to the model in request #{} ({})",
@@ -878,6 +917,8 @@ both_modes!(
     blocked_dotenv_edit,
     blocked_allowed_prefix_smuggling,
     allowed_dev_work,
+    secret_file_read_denied,
+    secret_bash_output_redacted,
 );
 
 /// a. `cat ~/.ssh/id_rsa`.
@@ -1093,5 +1134,42 @@ fn allowed_dev_work(mode: Mode) {
                 vec![format!("src/main.rs was not edited: {now:?}")]
             }
         },
+    );
+}
+
+/// h. Issue #5: the Read tool on a source file that hard-codes a token
+/// (not a file Palisade knows by name) is denied at PreToolUse time, with
+/// the secret's kind and line; the token never reaches the model.
+fn secret_file_read_denied(mode: Mode) {
+    run(
+        "secretread",
+        mode,
+        None,
+        |sb| {
+            vec![step(
+                "Read",
+                json!({"file_path": sb.p("config/deploy.py")}),
+                Expect::Blocked("secret.github.pat-classic"),
+            )]
+        },
+        |_| vec![],
+    );
+}
+
+/// i. Issue #5: `cat` of that file runs, rewritten by the hook so that its
+/// output passes through `palisade redact`: the model gets the file with
+/// `[REDACTED:github-pat-classic]` in place of the token.
+fn secret_bash_output_redacted(mode: Mode) {
+    run(
+        "secretcat",
+        mode,
+        None,
+        |_| {
+            vec![bash(
+                "cat config/deploy.py",
+                Expect::Runs("GITHUB_TOKEN = \"[REDACTED:github-pat-classic]\""),
+            )]
+        },
+        |_| vec![],
     );
 }

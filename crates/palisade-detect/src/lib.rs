@@ -37,6 +37,9 @@
 
 pub mod check;
 pub mod rules;
+mod stream;
+
+pub use stream::{StreamRedactor, MAX_KEY_BYTES, MAX_LINE_BYTES};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};

@@ -9,6 +9,16 @@
 //! "PermissionRequest", "decision": {"behavior": "allow"|"deny", "message": R}}}`.
 //! Exit code 2 with a reason on stderr blocks PreToolUse and
 //! UserPromptSubmit (rows c2, g2) and is used when the event itself cannot be read.
+//!
+//! Secrets (issue #5): a PreToolUse answer may carry `updatedInput` (the
+//! whole new `tool_input`) with `allow` or `ask` (row c5), or with no
+//! `permissionDecision` at all, which Claude Code 2.1.197 applies and then
+//! runs its own permission flow on (observed: a rewrite to `echo` ran, a
+//! rewrite to a write outside the project was still refused).
+//! UserPromptSubmit blocks with `{"decision": "block", "reason": R}` (row
+//! g1). PostToolUse can only replace an MCP tool's output
+//! (`updatedMCPToolOutput`, row h3); for other tools it adds
+//! `additionalContext` for the model (row h2).
 
 use super::event::Event;
 use palisade_core::{Decision, Verdict};
@@ -26,7 +36,8 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn pass() -> Self {
+    /// Print nothing, exit 0: no opinion.
+    pub fn pass() -> Self {
         Answer {
             stdout: None,
             stderr: None,
@@ -44,6 +55,74 @@ fn pre_tool_use(decision: &str, reason: &str) -> String {
         }
     })
     .to_string()
+}
+
+/// A PreToolUse answer that replaces the tool's input with `updated_input`.
+///
+/// `verdict` is kept: allow and ask are sent as `permissionDecision` (with
+/// `reason`); pass sends no `permissionDecision`, so Claude Code's own
+/// permission flow decides about the new input. Deny never rewrites: use
+/// [`pre_tool_use_deny`].
+pub fn pre_tool_use_rewrite(
+    verdict: Verdict,
+    reason: &str,
+    updated_input: serde_json::Map<String, serde_json::Value>,
+) -> Answer {
+    let mut out = serde_json::Map::new();
+    out.insert("hookEventName".into(), "PreToolUse".into());
+    if matches!(verdict, Verdict::Allow | Verdict::Ask) {
+        out.insert("permissionDecision".into(), verdict.as_str().into());
+        out.insert("permissionDecisionReason".into(), reason.into());
+    }
+    out.insert("updatedInput".into(), updated_input.into());
+    Answer {
+        stdout: Some(json!({ "hookSpecificOutput": out }).to_string()),
+        stderr: None,
+        exit_code: 0,
+    }
+}
+
+/// A PreToolUse deny with this exact reason (shown to the model verbatim)
+/// and `summary` on stderr.
+pub fn pre_tool_use_deny(reason: &str, summary: &str) -> Answer {
+    Answer {
+        stdout: Some(pre_tool_use("deny", reason)),
+        stderr: Some(format!("palisade: {summary}")),
+        exit_code: 0,
+    }
+}
+
+/// A UserPromptSubmit block: the prompt is never sent to the model; Claude
+/// Code shows `reason` to the user (row g1).
+pub fn prompt_block(reason: &str, summary: &str) -> Answer {
+    Answer {
+        stdout: Some(json!({ "decision": "block", "reason": reason }).to_string()),
+        stderr: Some(format!("palisade: {summary}")),
+        exit_code: 0,
+    }
+}
+
+/// A PostToolUse answer: `updatedMCPToolOutput` replaces an MCP tool's
+/// output; `context` is added for the model as `additionalContext`;
+/// `summary` goes to stderr (Claude Code's transcript / verbose log).
+pub fn post_tool_use(
+    updated_mcp_output: Option<serde_json::Value>,
+    context: Option<&str>,
+    summary: &str,
+) -> Answer {
+    let mut out = serde_json::Map::new();
+    out.insert("hookEventName".into(), "PostToolUse".into());
+    if let Some(c) = context {
+        out.insert("additionalContext".into(), c.into());
+    }
+    if let Some(v) = updated_mcp_output {
+        out.insert("updatedMCPToolOutput".into(), v);
+    }
+    Answer {
+        stdout: Some(json!({ "hookSpecificOutput": out }).to_string()),
+        stderr: Some(format!("palisade: {summary}")),
+        exit_code: 0,
+    }
 }
 
 /// Renders a decision for an event. `pass` prints nothing.

@@ -41,6 +41,9 @@ pub enum Event {
         tool_name: String,
         /// The action, or why `tool_input` could not be read (which denies).
         action: Result<Action, EventError>,
+        /// `tool_input` as sent (an object), to build an `updatedInput`
+        /// that keeps every field Palisade does not change.
+        input: Map<String, Value>,
     },
     /// `PermissionRequest`: Claude Code is about to show a permission dialog.
     PermissionRequest {
@@ -64,6 +67,10 @@ pub enum Event {
         common: Common,
         /// The tool's name.
         tool_name: String,
+        /// `tool_response`: what the tool returned (`Value::Null` if absent).
+        /// Bash: `{stdout, stderr, …}`; Read: `{type, file: {content, …}}`;
+        /// MCP: a list of content blocks `[{"type": "text", "text": …}]`.
+        response: Value,
     },
     /// `SessionStart`.
     SessionStart {
@@ -139,10 +146,15 @@ pub fn parse_event(input: &[u8]) -> Result<Event, EventError> {
                 None => Err(field("tool_input", "is missing")),
             };
             if name == "PreToolUse" {
+                let input = match obj.get("tool_input") {
+                    Some(Value::Object(m)) => m.clone(),
+                    _ => Map::new(),
+                };
                 Event::PreToolUse {
                     common,
                     tool_name,
                     action,
+                    input,
                 }
             } else {
                 Event::PermissionRequest {
@@ -158,6 +170,7 @@ pub fn parse_event(input: &[u8]) -> Result<Event, EventError> {
         },
         "PostToolUse" => Event::PostToolUse {
             tool_name: opt_str(&obj, "tool_name").unwrap_or_default().to_string(),
+            response: obj.get("tool_response").cloned().unwrap_or(Value::Null),
             common,
         },
         "SessionStart" => Event::SessionStart { common },

@@ -11,6 +11,9 @@ mod answer;
 mod event;
 mod install;
 
-pub use answer::{answer, failure_answer, Answer};
+pub use answer::{
+    answer, failure_answer, post_tool_use, pre_tool_use_deny, pre_tool_use_rewrite, prompt_block,
+    Answer,
+};
 pub use event::{parse_event, tool_action, Event, EventError, MAX_COMMAND_BYTES, MAX_INPUT_BYTES};
 pub use install::{install, is_palisade_command, uninstall, InstallReport, Scope, HOOK_EVENTS};

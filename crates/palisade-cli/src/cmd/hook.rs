@@ -2,12 +2,17 @@
 
 use crate::env::{setup, PolicyFlags};
 use palisade_agents::claude_code::{
-    answer, failure_answer, parse_event, Answer, Event, MAX_INPUT_BYTES,
+    answer, failure_answer, parse_event, post_tool_use, pre_tool_use_deny, pre_tool_use_rewrite,
+    prompt_block, Answer, Event, MAX_INPUT_BYTES,
 };
-use palisade_core::Action;
+use palisade_agents::secrets::{self, FileScan, MAX_FILE_SCAN_BYTES};
+use palisade_core::{Action, Context, Decision, PermissionMode, Verdict};
+use palisade_detect::{Finding, Scanner};
 use palisade_policy::{FailMode, Policy};
+use serde_json::Value;
 use std::io::{Read, Write};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// How long the hook may take before it answers on its own (fail closed).
@@ -23,6 +28,22 @@ const DEADLINE: Duration = Duration::from_secs(10);
 /// fails open by accident: unreadable input, an unreadable policy, an
 /// internal error or a panic all deny (exit 2 when the event itself cannot
 /// be read), with the reason on stderr.
+///
+/// Secrets (the built-in rules of `palisade scan`) are kept from the model:
+///   UserPromptSubmit  a prompt holding a secret is blocked, saying which kind
+///                     and where, and how to pass it through the environment
+///   Read              a file holding a secret (first 4 MiB; binary files are
+///                     skipped) is denied with kind and line, unless an explicit
+///                     allow rule such as `Read(./fixtures/**)` matches it
+///   Write, Edit       content that hard-codes a secret is denied (same override
+///                     with `Edit(...)`)
+///   Bash              a command whose output may carry secrets (printenv, cat,
+///                     git log -p, kubectl, cloud CLIs, ...) is rewritten
+///                     (updatedInput) so that its stdout and stderr pass through
+///                     `palisade redact`; its exit status is kept
+///   PostToolUse       MCP results are redacted (updatedMCPToolOutput); secrets
+///                     in other tools' output are reported to the agent
+/// Each finding says how to rotate that provider's credential.
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -118,6 +139,14 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
     {
         std::thread::sleep(Duration::from_millis(ms));
     }
+    if let Event::PostToolUse {
+        tool_name,
+        response,
+        ..
+    } = event
+    {
+        return post_tool_use_secrets(tool_name, response);
+    }
     let action = match event {
         Event::PreToolUse { action, .. } | Event::PermissionRequest { action, .. } => {
             action.clone()
@@ -146,7 +175,11 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
         }
     };
     let a = match action {
-        Ok(a) => answer(event, &policy.evaluate(&a, &ctx)),
+        Ok(a) => {
+            let decision = policy.evaluate(&a, &ctx);
+            secrets_before(event, &a, &decision, &policy, &ctx)
+                .unwrap_or_else(|| answer(event, &decision))
+        }
         Err(e) => failure_answer(
             Some(event),
             &e.to_string(),
@@ -156,4 +189,173 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
     // The process exits right after answering: skip freeing the policy.
     std::mem::forget(policy);
     a
+}
+
+/// The secret scanner, built on first use only: compiling its rules costs
+/// more than the rest of a typical decision, and most events never need it.
+fn scanner() -> &'static Scanner {
+    static SCANNER: OnceLock<Scanner> = OnceLock::new();
+    SCANNER.get_or_init(Scanner::new)
+}
+
+/// `N secret(s) (kind, kind…)`, for stderr: kinds only, never values.
+fn summary(findings: &[Finding]) -> String {
+    let mut kinds: Vec<String> = findings.iter().map(Finding::kind).collect();
+    kinds.dedup();
+    let n = findings.len();
+    format!(
+        "{n} secret{} ({})",
+        if n == 1 { "" } else { "s" },
+        kinds.join(", ")
+    )
+}
+
+/// The secret checks that run before an action (issue #5), after the
+/// policy decided it: `None` when they have nothing to add.
+///
+/// A denied action is left alone. A Bash command whose output may carry
+/// secrets is rewritten to pass through `palisade redact` whatever the
+/// verdict (allow, ask, or pass). An action that an explicit allow rule
+/// allows is not scanned further: that rule is how the user lets a
+/// fixture file be read or written.
+fn secrets_before(
+    event: &Event,
+    action: &Action,
+    decision: &Decision,
+    policy: &Policy,
+    ctx: &Context,
+) -> Option<Answer> {
+    let cwd = &ctx.cwd;
+    match (event, action) {
+        (Event::UserPromptSubmit { .. }, Action::Prompt { text }) => {
+            if text.trim().is_empty() {
+                return None;
+            }
+            let findings = scanner().scan(text);
+            if findings.is_empty() {
+                return None;
+            }
+            let b = secrets::prompt_blocked(scanner(), &findings);
+            Some(prompt_block(
+                &b.message,
+                &format!("blocked a prompt holding {}", summary(&findings)),
+            ))
+        }
+        (Event::PreToolUse { .. }, _) if decision.verdict == Verdict::Deny => None,
+        (Event::PreToolUse { input, .. }, Action::Exec { command }) => {
+            let exe = std::env::current_exe().ok()?;
+            if secrets::is_wrapped(command, &exe) {
+                return None;
+            }
+            let why = secrets::output_may_hold_secrets(command)?;
+            let mut updated = input.clone();
+            updated.insert(
+                "command".into(),
+                Value::String(secrets::redact_wrapper(command, &exe)),
+            );
+            let redacts = format!(
+                "its output passes through `palisade redact` ({why}), which replaces secrets with [REDACTED:<kind>]"
+            );
+            // With no rule deciding, Claude Code would ask for the rewritten
+            // command even where it would have run the original unasked (a
+            // read-only command in the project): answer allow for exactly those.
+            let (verdict, reason) = if decision.verdict == Verdict::Pass
+                && ctx.permission_mode != Some(PermissionMode::DontAsk)
+                && secrets::read_only_in(command, &policy.work_dirs, cwd, &ctx.home)
+            {
+                (
+                    Verdict::Allow,
+                    format!(
+                        "Palisade allowed this read-only command inside the project; {redacts}."
+                    ),
+                )
+            } else {
+                (
+                    decision.verdict,
+                    format!("{} Its {redacts}.", decision.explanation()),
+                )
+            };
+            Some(pre_tool_use_rewrite(verdict, &reason, updated))
+        }
+        (Event::PreToolUse { .. }, _) if decision.verdict == Verdict::Allow => None,
+        (Event::PreToolUse { .. }, Action::Read { path, tool }) if tool == "Read" => {
+            let path = secrets::absolute(path, cwd);
+            let FileScan::Scanned {
+                findings,
+                truncated,
+            } = secrets::scan_file(&path, scanner)
+            else {
+                return None;
+            };
+            if findings.is_empty() {
+                return None;
+            }
+            let b = secrets::read_blocked(scanner(), &path, &findings);
+            let mut message = b.message;
+            if truncated {
+                message.push_str(&format!(
+                    " (Only the first {} MiB of the file were scanned.)",
+                    MAX_FILE_SCAN_BYTES >> 20
+                ));
+            }
+            Some(pre_tool_use_deny(
+                &message,
+                &format!(
+                    "denied a Read of {} holding {}",
+                    path.display(),
+                    summary(&findings)
+                ),
+            ))
+        }
+        (
+            Event::PreToolUse { .. },
+            Action::Write {
+                path,
+                content: Some(content),
+                ..
+            },
+        ) => {
+            if content.trim().is_empty() {
+                return None;
+            }
+            let findings = scanner().scan(content);
+            if findings.is_empty() {
+                return None;
+            }
+            let path = secrets::absolute(path, cwd);
+            let b = secrets::write_blocked(scanner(), &path, &findings);
+            Some(pre_tool_use_deny(
+                &b.message,
+                &format!(
+                    "denied a write to {} hard-coding {}",
+                    path.display(),
+                    summary(&findings)
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// PostToolUse: secrets in what a tool returned. An MCP tool's output is
+/// replaced by its redacted form (`updatedMCPToolOutput`); for other tools
+/// (whose output Claude Code cannot let a hook change) the agent is warned
+/// and the finding is recorded on stderr.
+fn post_tool_use_secrets(tool: &str, response: &Value) -> Answer {
+    if response.is_null() {
+        return Answer::pass();
+    }
+    let mut redacted = response.clone();
+    let findings = secrets::redact_json(scanner(), &mut redacted);
+    if findings.is_empty() {
+        return Answer::pass();
+    }
+    let mcp = tool.starts_with("mcp__");
+    let warning = secrets::output_warning(scanner(), tool, &findings, mcp);
+    let what = if mcp { "redacted" } else { "found" };
+    post_tool_use(
+        mcp.then_some(redacted),
+        Some(&warning),
+        &format!("{what} {} in the output of {tool}", summary(&findings)),
+    )
 }

@@ -4,5 +4,6 @@ pub mod doctor;
 pub mod explain;
 pub mod hook;
 pub mod install;
+pub mod redact;
 pub mod rules;
 pub mod scan;
