@@ -43,7 +43,7 @@ pub use stream::{StreamRedactor, MAX_KEY_BYTES, MAX_LINE_BYTES};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
-use rules::{parse_file, Provider, Rule, RuleError, BUILT_IN_RULES};
+use rules::{parse_file, Provider, Rule, RuleError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -150,8 +150,7 @@ impl Scanner {
     /// built-in rule ([`Scanner::compile_all`]).
     #[allow(clippy::expect_used)] // Built-in rules are checked by the tests.
     pub fn new() -> Self {
-        Self::load(BUILT_IN_RULES, AhoCorasickKind::ContiguousNFA)
-            .expect("built-in secret rules are valid")
+        Self::built_in(AhoCorasickKind::ContiguousNFA).expect("built-in secret rules are valid")
     }
 
     /// The built-in rules, tuned for scanning many files: the keyword
@@ -163,13 +162,22 @@ impl Scanner {
     /// As [`Scanner::new`].
     #[allow(clippy::expect_used)] // Built-in rules are checked by the tests.
     pub fn new_bulk() -> Self {
-        Self::load(BUILT_IN_RULES, AhoCorasickKind::DFA).expect("built-in secret rules are valid")
+        Self::built_in(AhoCorasickKind::DFA).expect("built-in secret rules are valid")
+    }
+
+    fn built_in(kind: AhoCorasickKind) -> Result<Self, RuleError> {
+        let files = rules::built_in_files()?;
+        Self::load(files.into_iter().map(|(p, f)| (p.to_string(), f)), kind)
     }
 
     /// A scanner from rule files: (path for messages, TOML text). Every
     /// pattern is compiled now, so that a bad rule is reported here.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Self, RuleError> {
-        let scanner = Self::load(files, AhoCorasickKind::ContiguousNFA)?;
+        let parsed = files
+            .iter()
+            .map(|(path, text)| parse_file(path, text).map(|f| ((*path).to_string(), f)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let scanner = Self::load(parsed, AhoCorasickKind::ContiguousNFA)?;
         scanner.compile_all()?;
         Ok(scanner)
     }
@@ -187,15 +195,17 @@ impl Scanner {
         Ok(())
     }
 
-    fn load(files: &[(&str, &str)], kind: AhoCorasickKind) -> Result<Self, RuleError> {
+    fn load(
+        files: impl IntoIterator<Item = (String, rules::RuleFile)>,
+        kind: AhoCorasickKind,
+    ) -> Result<Self, RuleError> {
         let mut all = Vec::new();
         let mut providers = BTreeMap::new();
-        for (path, text) in files {
-            let file = parse_file(path, text)?;
+        for (path, file) in files {
             for (id, p) in file.providers {
                 if providers.insert(id.clone(), p).is_some() {
                     return Err(RuleError::Invalid {
-                        path: (*path).to_string(),
+                        path: path.clone(),
                         id: format!("providers.{id}"),
                         message: "provider defined twice".to_string(),
                     });
@@ -204,7 +214,7 @@ impl Scanner {
             for rule in file.rule {
                 all.push(CompiledRule {
                     rule,
-                    path: (*path).to_string(),
+                    path: path.clone(),
                     regex: OnceLock::new(),
                 });
             }

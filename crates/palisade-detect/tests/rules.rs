@@ -52,6 +52,30 @@ fn ids_are_unique_and_rules_are_documented() {
 }
 
 #[test]
+fn the_built_in_json_holds_exactly_the_toml_rules() {
+    let from_json = palisade_detect::rules::built_in_files().expect("built-in JSON parses");
+    assert_eq!(from_json.len(), BUILT_IN_RULES.len());
+    for ((path, file), (toml_path, text)) in from_json.iter().zip(BUILT_IN_RULES) {
+        assert_eq!(path, toml_path);
+        let toml = parse_rules(toml_path, text).expect("TOML parses");
+        let ids = |rules: &[palisade_detect::rules::Rule]| {
+            rules
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        r.pattern.clone(),
+                        r.keywords.clone(),
+                        r.window,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&file.rule), ids(&toml), "{path}");
+    }
+}
+
+#[test]
 fn every_built_in_pattern_compiles() {
     // Scanner::new() compiles lazily; this compiles all now.
     Scanner::new()
