@@ -451,8 +451,16 @@ pub fn is_code_like(value: &str) -> bool {
     if trimmed.starts_with(['+', '.']) || trimmed.ends_with(['(', '[']) {
         return true;
     }
-    // Paths and member access of C, C++, Rust, PHP: `::std::ffi`, `p->x`.
-    if value.contains("::") || value.contains("->") {
+    // Paths and member access of C, C++, Rust, PHP: `::std::ffi`, `p->x`;
+    // address-of and dereference: `&table`, `*ptr`.
+    if value.contains("::") || value.contains("->") || trimmed.starts_with(['&', '*']) {
+        return true;
+    }
+    // Test outcomes, not passwords: `ok ? "pass" : "fail"`.
+    if ["fail", "failed", "failure", "passed", "success", "error"]
+        .iter()
+        .any(|w| value.eq_ignore_ascii_case(w))
+    {
         return true;
     }
     if is_long_identifier(value) {
@@ -507,12 +515,24 @@ pub fn has_checksummed_prefix(value: &str) -> bool {
 
 /// Is `value` a programming identifier of three or more words:
 /// `snake_case_name`, `CONSTANT_NAME_X`, `camelCaseName`, `__PrivateName`?
-/// Letters and underscores only: digits make a value look random, and
-/// two-word values (`open_sesame`) are left to the entropy check, because
-/// people do choose such passwords.
+/// With digits, only snake_case in one letter case counts
+/// (`curve25519_compute_value`); two-word values (`open_sesame`) are left
+/// to the entropy check, because people do choose such passwords.
 pub fn is_long_identifier(value: &str) -> bool {
-    if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {
+    if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return false;
+    }
+    if value.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    if value.bytes().any(|b| b.is_ascii_digit()) {
+        // With digits, only snake_case in one case counts
+        // (`curve25519_compute_value`, `FU540_PLL_DATA`): camel humps with
+        // digits are what random tokens look like.
+        let one_case = !value.bytes().any(|b| b.is_ascii_uppercase())
+            || !value.bytes().any(|b| b.is_ascii_lowercase());
+        let segments = value.split('_').filter(|s| !s.is_empty()).count();
+        return one_case && segments >= 3;
     }
     let mut words = 0;
     let mut prev: Option<char> = None;
@@ -561,6 +581,13 @@ mod tests {
     #[test]
     fn long_identifiers_are_code() {
         for v in [
+            "curve25519_compute_value",
+            "sifive_fu540_prci_corepll_data",
+            "GV100_FIFO_TOKEN",
+        ] {
+            assert!(is_long_identifier(v), "{v}");
+        }
+        for v in [
             "tokenize_for_shell_dialect",
             "NID_kx_rsa",
             "__IncompleteArrayField",
@@ -571,7 +598,9 @@ mod tests {
         for v in [
             "open_sesame",
             "hunter",
-            "passw0rd_is_long",
+            "passw0rd_is",
+            "Hq4v_Wm8N_p2Rs",
+            "9_a_b",
             "Zr7qLm2Xv9Tk",
             "thisismypassword",
             "",

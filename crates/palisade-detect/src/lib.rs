@@ -370,6 +370,7 @@ impl Scanner {
                     let next = Next {
                         char: after.chars().next(),
                         after_blank: after.len() < rest.len(),
+                        blank_before: text[..start].ends_with([' ', '\t']),
                     };
                     if !accept(rule, secret, next) {
                         continue;
@@ -484,6 +485,9 @@ struct Next {
     char: Option<char>,
     /// Whether spaces or tabs come first.
     after_blank: bool,
+    /// Whether a space or tab comes right before the value (`a = b;` in
+    /// code, unlike `Password=b;` in a connection string).
+    blank_before: bool,
 }
 
 impl Next {
@@ -496,7 +500,13 @@ impl Next {
     /// (`use API_TOKEN=Hq4vWm8N… for the deploy`).
     fn shows_code(self, value: &str) -> bool {
         match self.char {
-            Some('(' | '[' | '<' | '{' | '=') => true,
+            Some('(' | '[' | '<' | '{' | '=' | '>') => true,
+            // `x = other_name;`: a C-like statement assigning a variable.
+            Some(';') => {
+                self.blank_before
+                    && value.contains('_')
+                    && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            }
             Some(c) => self.after_blank && c.is_ascii_alphabetic() && !looks_random(value),
             None => false,
         }
@@ -668,6 +678,11 @@ confidence = "low"
             "println!(\"[TEST] PASS: write_recover works after read poison\");",
             "PEM_R_PROBLEMS_GETTING_PASSWORD:109:problems getting password",
             "let first_pass = FirstPass {",
+            ".compute_shared_secret = curve25519_compute_value,",
+            ".pwd = &sifive_fu540_prci_corepll_data,",
+            "printf(\"%s\", ret == expect ? \"pass\" : \"fail\");",
+            "prev_pass = curr_pass;",
+            "xdp_pass   = cpu_stats->xdp_pass;",
             // Checksummed formats are the specific rules' to judge.
             "GITHUB_TOKEN=ghp_KnTAu4I5gPiPATejC2VpJJEjErVTqrXfaOcr",
             "token = \"ghp-CC1imEpe1LQzGPoCtLMsHRGUQV3IJ9KfitP5\"",
@@ -678,6 +693,7 @@ confidence = "low"
         for secret in [
             "password = open_sesame",
             "Server=db;User Id=app;Password=hunterxy;Database=app;",
+            "Provider=SQLOLEDB.1;Password =special_user;Initial Catalog=Bill;",
             "API_TOKEN=Hq4vWm8Np2RsXc7YhJd3BfGs",
             "please use API_TOKEN=Hq4vWm8Np2RsXc7YhJd3BfGs for the deploy",
             "\"password\": \"passw0rd-Zr7q\"",
