@@ -315,7 +315,8 @@ impl Scanner {
 
     fn scan_where(&self, text: &str, keep: impl Fn(&Rule) -> bool) -> Vec<Finding> {
         let hits = self.keyword_hits(text);
-        let lines = LineIndex::new(text);
+        // Built on the first finding: most texts have none.
+        let mut lines: Option<LineIndex> = None;
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut found: Vec<(usize, Finding)> = Vec::new();
         let mut windows: Vec<(usize, usize)> = Vec::new();
@@ -380,7 +381,9 @@ impl Scanner {
                         continue;
                     }
                     spans.push(span);
-                    let (line, column) = lines.position(text, span.0);
+                    let (line, column) = lines
+                        .get_or_insert_with(|| LineIndex::new(text))
+                        .position(text, span.0);
                     found.push((
                         span.0,
                         Finding {

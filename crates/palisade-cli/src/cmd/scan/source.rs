@@ -43,7 +43,7 @@ pub struct Skipped {
 
 /// Is this content binary (a NUL byte in its first 8 KiB)?
 pub fn is_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(BINARY_SNIFF).any(|&b| b == 0)
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some()
 }
 
 /// Outcome of reading one file.
