@@ -427,3 +427,33 @@ fn pre_commit_framework_runs_the_shipped_hook() {
     assert!(out.contains("secret.database.postgres"), "{out}");
     assert!(!out.contains(NEW), "{out}");
 }
+
+/// Attack: a staged file whose text makes `git diff` print what looks like a
+/// file header (`+++ b/…`) and a hunk header right before the secret.
+#[test]
+fn staged_lines_that_mimic_diff_headers_cannot_hide_a_secret() {
+    let d = repo();
+    let p = d.path();
+    std::fs::write(p.join("README.md"), "hello\n").unwrap();
+    git(p, &["add", "."]);
+    git(p, &["commit", "-q", "-m", "init"]);
+    std::fs::write(
+        p.join("notes.txt"),
+        format!("++ b/decoy.txt\n@@ -1 +1 @@\n{}", db_url(NEW)),
+    )
+    .unwrap();
+    git(p, &["add", "notes.txt"]);
+    let o = scan_in(p, &["--staged", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let f = json_lines(&o);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0]["path"].as_str(), f[0]["line"].as_u64()),
+        (Some("notes.txt"), Some(3))
+    );
+}

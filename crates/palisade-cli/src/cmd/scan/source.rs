@@ -215,10 +215,17 @@ pub fn staged(dir: &Path) -> anyhow::Result<Vec<Item>> {
 
 /// Items for the added lines of a unified diff with zero context lines
 /// (`git diff -U0`). Binary files and deletions add nothing.
+///
+/// Inside a hunk, lines are counted against the hunk header's lengths, so
+/// that an added line whose text starts with `++ ` or `@@ ` (shown as
+/// `+++ …` / `+@@ …`) is read as content, never as a file or hunk header;
+/// otherwise such a line could hide the secrets after it from `--staged`.
 pub fn parse_unified_diff(diff: &str) -> Vec<Item> {
     let mut items = Vec::new();
     let mut path: Option<String> = None;
     let mut current: Option<Item> = None;
+    // Lines of the current hunk still to come: (old side, new side).
+    let (mut old_left, mut new_left) = (0_usize, 0_usize);
     let flush = |c: &mut Option<Item>, items: &mut Vec<Item>| {
         if let Some(item) = c.take() {
             if !item.text.is_empty() {
@@ -227,6 +234,32 @@ pub fn parse_unified_diff(diff: &str) -> Vec<Item> {
         }
     };
     for line in diff.split_inclusive('\n') {
+        if old_left > 0 || new_left > 0 {
+            match line.as_bytes().first() {
+                Some(b'+') if new_left > 0 => {
+                    new_left -= 1;
+                    if let Some(item) = current.as_mut() {
+                        item.text.push_str(&line[1..]);
+                    }
+                }
+                Some(b'-') if old_left > 0 => old_left -= 1,
+                Some(b' ') => {
+                    old_left = old_left.saturating_sub(1);
+                    new_left = new_left.saturating_sub(1);
+                }
+                Some(b'\\') => {} // "\ No newline at end of file"
+                _ => {
+                    // Malformed: leave the hunk and read this line as a header.
+                    (old_left, new_left) = (0, 0);
+                }
+            }
+            if old_left > 0 || new_left > 0 {
+                continue;
+            }
+            if line.starts_with(['+', '-', ' ', '\\']) {
+                continue;
+            }
+        }
         if let Some(rest) = line.strip_prefix("+++ ") {
             flush(&mut current, &mut items);
             let name = rest.trim_end_matches(['\n', '\r']);
@@ -235,7 +268,10 @@ pub fn parse_unified_diff(diff: &str) -> Vec<Item> {
                 .map(|p| p.trim_matches('"').to_string());
         } else if line.starts_with("@@ ") {
             flush(&mut current, &mut items);
-            let start = hunk_new_start(line).unwrap_or(1);
+            let Some((start, old_len, new_len)) = hunk_header(line) else {
+                continue;
+            };
+            (old_left, new_left) = (old_len, new_len);
             if let Some(p) = &path {
                 current = Some(Item {
                     path: p.clone(),
@@ -244,8 +280,6 @@ pub fn parse_unified_diff(diff: &str) -> Vec<Item> {
                     blob: None,
                 });
             }
-        } else if let (Some(added), Some(item)) = (line.strip_prefix('+'), current.as_mut()) {
-            item.text.push_str(added);
         } else if line.starts_with("diff --git ") {
             flush(&mut current, &mut items);
             path = None;
@@ -255,10 +289,19 @@ pub fn parse_unified_diff(diff: &str) -> Vec<Item> {
     items
 }
 
-/// `c` in a hunk header `@@ -a[,b] +c[,d] @@`.
-fn hunk_new_start(header: &str) -> Option<usize> {
-    let plus = header.split_whitespace().nth(2)?.strip_prefix('+')?;
-    plus.split(',').next()?.parse().ok()
+/// `(c, b, d)` from a hunk header `@@ -a[,b] +c[,d] @@`; a missing length
+/// is 1.
+fn hunk_header(header: &str) -> Option<(usize, usize, usize)> {
+    let mut parts = header.split_whitespace().skip(1);
+    let range = |s: &str| -> Option<(usize, usize)> {
+        let mut it = s.split(',');
+        let start = it.next()?.parse().ok()?;
+        let len = it.next().map_or(Some(1), |l| l.parse().ok())?;
+        Some((start, len))
+    };
+    let (_, old_len) = range(parts.next()?.strip_prefix('-')?)?;
+    let (new_start, new_len) = range(parts.next()?.strip_prefix('+')?)?;
+    Some((new_start, old_len, new_len))
 }
 
 /// Scans every blob reachable from any ref of the repository at `dir`, each
@@ -435,9 +478,46 @@ Binary files /dev/null and b/img.png differ
 
     #[test]
     fn hunk_headers_parse() {
-        assert_eq!(hunk_new_start("@@ -3 +3,2 @@"), Some(3));
-        assert_eq!(hunk_new_start("@@ -0,0 +1 @@"), Some(1));
-        assert_eq!(hunk_new_start("@@ broken"), None);
+        assert_eq!(hunk_header("@@ -3 +3,2 @@"), Some((3, 1, 2)));
+        assert_eq!(hunk_header("@@ -0,0 +1 @@"), Some((1, 0, 1)));
+        assert_eq!(hunk_header("@@ broken"), None);
+    }
+
+    /// Attack: an added line that reads `++ b/x` is shown by git as
+    /// `+++ b/x`, a file header to a naive parser, and the secret after it
+    /// would be dropped from the staged scan.
+    #[test]
+    fn added_lines_that_look_like_headers_stay_content() {
+        let diff = "\
+diff --git a/app.py b/app.py
+--- a/app.py
++++ b/app.py
+@@ -0,0 +1,4 @@
++++ b/decoy.txt
++@@ -1 +1 @@
++TOKEN = 'x'
++after
+";
+        let items = parse_unified_diff(diff);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].path, "app.py");
+        assert_eq!(items[0].line_offset, 0);
+        assert_eq!(
+            items[0].text,
+            "++ b/decoy.txt\n@@ -1 +1 @@\nTOKEN = 'x'\nafter\n"
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text (git output is partly the user's file contents) parses
+        /// without a panic, and items name a path and hold text.
+        #[test]
+        fn any_diff_text_parses(text in "(?s)(diff --git a/x b/x\n|\\+\\+\\+ b/[a-z]{1,3}\n|@@ -[0-9],[0-9] \\+[0-9],[0-9] @@\n|[-+ \\\\@]?[a-z +@-]{0,6}\n){0,30}") {
+            for item in parse_unified_diff(&text) {
+                assert!(!item.path.is_empty());
+                assert!(!item.text.is_empty());
+            }
+        }
     }
 
     #[test]
