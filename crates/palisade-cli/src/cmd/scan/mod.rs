@@ -199,6 +199,13 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         Some(p) => Baseline::load(p)?,
         None => Default::default(),
     };
+    // Open the output first: a bad path fails before a long scan, not after.
+    let output_file = match &a.output {
+        Some(p) if a.write_baseline.is_none() => {
+            Some(std::fs::File::create(p).with_context(|| format!("writing {}", p.display()))?)
+        }
+        _ => None,
+    };
     let show_progress = !a.quiet && std::io::stderr().is_terminal();
     let progress = show_progress.then(|| {
         let p = indicatif::ProgressBar::new_spinner();
@@ -289,10 +296,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return Ok(exit::OK);
     }
 
-    let mut sink: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("writing {}", p.display()))?,
-        )),
+    let mut sink: Box<dyn Write> = match output_file {
+        Some(f) => Box::new(std::io::BufWriter::new(f)),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let written = write_findings(&mut *sink, &scanner, &found, a.format);
