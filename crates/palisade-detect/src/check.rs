@@ -265,10 +265,15 @@ pub fn shannon_entropy(s: &str) -> f64 {
         .sum()
 }
 
-/// Values published in vendor documentation as examples.
+/// Values published in vendor documentation as examples, or fixed public
+/// values that grant nothing:
+/// - AWS's example access key pair (AWS IAM user guide);
+/// - the Azure Cosmos DB emulator's well-known account key, the same on
+///   every machine (learn.microsoft.com, "Azure Cosmos DB emulator").
 const DOC_EXAMPLES: &[&str] = &[
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
 ];
 
 /// Secrets longer than this (in bytes) skip the word, sequence and run
@@ -716,6 +721,7 @@ mod tests {
         for p in [
             "AKIAIOSFODNN7EXAMPLE",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
             "xxxxxxxxxxxxxxxxxxxx",
             "<your-token>",
             "${GITHUB_TOKEN}",
