@@ -124,7 +124,7 @@ if wanted noseyparker; then
     echo "[secret-peers] noseyparker: cargo build --release --locked (commit $commit, -j $jobs; ~15-25 min)"
     if (cd "$src" && CARGO_TARGET_DIR="$root/np-target" cargo build --release --locked -j "$jobs" \
           -p noseyparker-cli --features release) >"$root/logs/noseyparker.log" 2>&1; then
-      cp "$root/np-target/release/noseyparker" "$root/bin/noseyparker"
+      cp "$root/np-target/release/noseyparker-cli" "$root/bin/noseyparker"
       v=$("$root/bin/noseyparker" --version | head -n1 | awk '{print $2}')
       record noseyparker "$v" "source build of praetorian-inc/noseyparker commit $commit (--locked, --features release)"
     else fail noseyparker; fi
