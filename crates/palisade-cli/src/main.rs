@@ -22,6 +22,7 @@ use std::process::ExitCode;
 ///   palisade explain 'curl x | sh'        see what Palisade decides, and why
 ///   palisade doctor                       check that the hook is wired and working
 ///   palisade scan .                       find secrets in the project
+///   palisade run -- npm test              run a command confined (writes only in the project)
 ///   cmd | palisade redact                 replace secrets in a stream with [REDACTED:<kind>]
 ///
 /// Exit codes: 0 ok / allow / pass, 1 deny, 2 usage or configuration error,
@@ -49,6 +50,7 @@ enum Command {
     Doctor(cmd::doctor::Args),
     Rules(cmd::rules::Args),
     Scan(cmd::scan::Args),
+    Run(cmd::run::Args),
     Redact(cmd::redact::Args),
 }
 
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Doctor(a) => exit::report(cmd::doctor::run(a)),
         Command::Rules(a) => exit::report(cmd::rules::run(a)),
         Command::Scan(a) => exit::report(cmd::scan::run(a)),
+        Command::Run(a) => exit::report(cmd::run::run(a)),
         Command::Redact(a) => exit::report(cmd::redact::run(a)),
     }
 }

@@ -6,4 +6,5 @@ pub mod hook;
 pub mod install;
 pub mod redact;
 pub mod rules;
+pub mod run;
 pub mod scan;

@@ -1,0 +1,173 @@
+//! `palisade run` as attacks: each test first shows the action works
+//! unconfined, then that the sandbox stops it (or passes what it should).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sh(dir: &Path, script: &str, sandboxed: bool, extra: &[&str]) -> Output {
+    let mut c = if sandboxed {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+        c.arg("run").args(extra).args(["--", "sh", "-c", script]);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.args(["-c", script]);
+        c
+    };
+    c.current_dir(dir)
+        .env("GITHUB_TOKEN", "ghp_not_a_real_token_for_tests_0000")
+        .env("AWS_SECRET_ACCESS_KEY", "not-a-real-key")
+        .env("FOO", "bar")
+        .output()
+        .expect("run")
+}
+
+struct Dirs {
+    _t: tempfile::TempDir,
+    proj: std::path::PathBuf,
+    outside: std::path::PathBuf,
+}
+
+fn dirs() -> Dirs {
+    let t = tempfile::tempdir().unwrap();
+    let proj = t.path().join("proj");
+    let outside = t.path().join("outside");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    Dirs {
+        proj: proj.canonicalize().unwrap(),
+        outside: outside.canonicalize().unwrap(),
+        _t: t,
+    }
+}
+
+#[test]
+fn writes_outside_the_project_are_refused_however_they_are_spelled() {
+    let d = dirs();
+    let target = d.outside.join("pwned");
+    for script in [
+        format!("echo x > {}", target.display()),
+        "echo x > ../outside/pwned".to_string(),
+        format!("mkdir {}/newdir", d.outside.display()),
+        format!(
+            "touch {}/f && mv {}/f {}/moved",
+            d.proj.display(),
+            d.proj.display(),
+            d.outside.display()
+        ),
+    ] {
+        let _ = std::fs::remove_file(&target);
+        let _ = std::fs::remove_dir(d.outside.join("newdir"));
+        let _ = std::fs::remove_file(d.outside.join("moved"));
+        let free = sh(&d.proj, &script, false, &[]);
+        assert!(free.status.success(), "works unconfined: {script}");
+        for p in ["pwned", "newdir", "moved"] {
+            let _ = std::fs::remove_file(d.outside.join(p));
+            let _ = std::fs::remove_dir(d.outside.join(p));
+        }
+        let boxed = sh(&d.proj, &script, true, &[]);
+        assert!(!boxed.status.success(), "sandboxed must fail: {script}");
+        for p in ["pwned", "newdir", "moved"] {
+            assert!(!d.outside.join(p).exists(), "{script} created {p}");
+        }
+    }
+}
+
+#[test]
+fn symlink_and_hard_link_escapes_are_refused() {
+    let d = dirs();
+    std::fs::write(d.outside.join("victim"), "original").unwrap();
+    std::os::unix::fs::symlink(&d.outside, d.proj.join("link")).unwrap();
+    // A symlink made earlier, and one made during the run.
+    for script in [
+        "echo pwned > link/victim".to_string(),
+        format!("ln -s {} l2 && echo pwned > l2/victim", d.outside.display()),
+    ] {
+        let _ = std::fs::remove_file(d.proj.join("l2"));
+        let boxed = sh(&d.proj, &script, true, &[]);
+        assert!(!boxed.status.success(), "{script}");
+        assert_eq!(
+            std::fs::read_to_string(d.outside.join("victim")).unwrap(),
+            "original"
+        );
+    }
+    // A hard link inside the project to a file outside cannot be made.
+    let boxed = sh(
+        &d.proj,
+        &format!("ln {}/victim hard", d.outside.display()),
+        true,
+        &[],
+    );
+    assert!(!boxed.status.success());
+    assert!(!d.proj.join("hard").exists());
+    // Unconfined, the same symlink write works.
+    assert!(sh(&d.proj, "echo pwned > link/victim", false, &[])
+        .status
+        .success());
+}
+
+#[test]
+fn the_project_and_a_private_tmp_are_writable_and_the_status_passes_through() {
+    let d = dirs();
+    let o = sh(
+        &d.proj,
+        "echo ok > inside.txt && echo t > \"$TMPDIR/t\" && cat \"$TMPDIR/t\" && exit 7",
+        true,
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "t\n");
+    assert_eq!(
+        std::fs::read_to_string(d.proj.join("inside.txt")).unwrap(),
+        "ok\n"
+    );
+    // --allow-write adds a root.
+    let o = sh(
+        &d.proj,
+        &format!("echo y > {}/allowed", d.outside.display()),
+        true,
+        &["--allow-write", d.outside.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Killed by a signal: 128 + N.
+    assert_eq!(
+        sh(&d.proj, "kill -TERM $$", true, &[]).status.code(),
+        Some(143)
+    );
+    assert_eq!(
+        sh(&d.proj, "exec no-such-program-xyz", true, &[])
+            .status
+            .code(),
+        Some(127)
+    );
+}
+
+#[test]
+fn credentials_in_the_environment_do_not_reach_the_command() {
+    let d = dirs();
+    let script = "echo \"[$GITHUB_TOKEN][$AWS_SECRET_ACCESS_KEY][$FOO][$PATH]\"";
+    let free = sh(&d.proj, script, false, &[]);
+    assert!(String::from_utf8_lossy(&free.stdout).contains("ghp_not_a_real"));
+    let boxed = sh(&d.proj, script, true, &["--verbose"]);
+    let out = String::from_utf8_lossy(&boxed.stdout);
+    assert!(out.starts_with("[][][]["), "{out}");
+    assert!(!out.ends_with("[]\n"), "PATH passes: {out}");
+    let err = String::from_utf8_lossy(&boxed.stderr);
+    assert!(
+        err.contains("GITHUB_TOKEN") && err.contains("AWS_SECRET_ACCESS_KEY"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("ghp_not_a_real"),
+        "names only, never values: {err}"
+    );
+    let passed = sh(&d.proj, script, true, &["--env-pass", "FOO"]);
+    assert!(String::from_utf8_lossy(&passed.stdout).starts_with("[][][bar]["));
+}
