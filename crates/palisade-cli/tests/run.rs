@@ -171,3 +171,50 @@ fn credentials_in_the_environment_do_not_reach_the_command() {
     let passed = sh(&d.proj, script, true, &["--env-pass", "FOO"]);
     assert!(String::from_utf8_lossy(&passed.stdout).starts_with("[][][bar]["));
 }
+
+/// ptrace, io_uring and process_vm_readv (on the parent: the agent) are
+/// refused by the seccomp filter; unconfined they are not (`process_vm_readv`
+/// at a bad address fails with EFAULT there, so the call was allowed).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_seccomp_filter_refuses_process_and_kernel_attack_syscalls() {
+    let d = dirs();
+    let probe = d.proj.join("probe.py");
+    std::fs::write(
+        &probe,
+        r#"import ctypes, ctypes.util, os
+libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def err(r):
+    return 0 if r >= 0 else ctypes.get_errno()
+out = []
+out.append(err(libc.ptrace(0, 0, None, None)))  # PTRACE_TRACEME
+buf = ctypes.create_string_buffer(256)
+out.append(err(libc.syscall(425, 4, buf)))  # io_uring_setup
+class iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+local = ctypes.create_string_buffer(8)
+l = iovec(ctypes.cast(local, ctypes.c_void_p), 8)
+rm = iovec(0x10, 8)
+out.append(err(libc.syscall(310, os.getppid(), ctypes.byref(l), 1, ctypes.byref(rm), 1, 0)))
+print(" ".join(map(str, out)))
+"#,
+    )
+    .unwrap();
+    let run = |sandboxed: bool| {
+        let o = sh(&d.proj, "python3 probe.py", sandboxed, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    let free = run(false);
+    let errnos: Vec<i32> = free.split(' ').map(|x| x.parse().unwrap()).collect();
+    assert_eq!(errnos[0], 0, "ptrace works unconfined: {free}");
+    assert_ne!(
+        errnos[2], EPERM,
+        "process_vm_readv is allowed unconfined: {free}"
+    );
+    assert_eq!(run(true), format!("{EPERM} {EPERM} {EPERM}"));
+}
+
+/// `EPERM` on Linux.
+const EPERM: i32 = 1;

@@ -4,12 +4,16 @@
 //! - [`fs`]: a Landlock ruleset (Linux ≥ 5.13): everything readable and
 //!   executable, writes only under the given roots;
 //! - [`env`]: the environment cut down to an allow-list, so that tokens in
-//!   the user's shell never reach the command.
+//!   the user's shell never reach the command;
+//! - [`syscalls`]: a seccomp filter that refuses the system calls used to
+//!   read other processes or reach the kernel's attack surface (ptrace,
+//!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …).
 //!
-//! Namespaces (hidden credential paths, no network), seccomp and the domain
-//! proxy are later layers.
+//! Namespaces (hidden credential paths, no network) and the domain proxy
+//! are later layers.
 
 #![deny(missing_docs)]
 
 pub mod env;
 pub mod fs;
+pub mod syscalls;

@@ -1,7 +1,7 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
 use anyhow::Context as _;
-use palisade_sandbox::{env, fs};
+use palisade_sandbox::{env, fs, syscalls};
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
@@ -17,9 +17,12 @@ use std::process::Command;
 /// HOME, USER, SHELL, TERM, LANG, LC_*, TZ and a few more, plus each
 /// --env-pass name: tokens and keys in your shell never reach it.
 ///
-/// Not yet confined by this first layer: reads (~/.ssh stays readable),
-/// the network, and system calls; namespaces, seccomp and the domain proxy
-/// come next. Palisade refuses to run the command if Landlock is missing.
+/// A seccomp filter refuses ptrace, process_vm_readv/writev, io_uring, bpf,
+/// perf_event_open, keyrings, module loading, mount and file handles (EPERM).
+///
+/// Not yet confined: reads (~/.ssh stays readable) and the network;
+/// namespaces and the domain proxy come next. Palisade refuses to run the
+/// command if Landlock is missing.
 ///
 /// Examples:
 ///   palisade run -- npm test
@@ -72,13 +75,17 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             return Err(e).context("setting up the sandbox");
         }
     };
+    if let Err(e) = syscalls::confine() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e).context("setting up the sandbox");
+    }
     if a.verbose {
         let roots: Vec<String> = write_roots
             .iter()
             .map(|p| p.display().to_string())
             .collect();
         eprintln!(
-            "palisade run: Landlock {} enforced; writable: {}",
+            "palisade run: Landlock {} enforced; seccomp filter on; writable: {}",
             match enforcement {
                 fs::Enforcement::Full => "fully",
                 fs::Enforcement::Partial => "partially (older kernel ABI)",
