@@ -218,3 +218,68 @@ print(" ".join(map(str, out)))
 
 /// `EPERM` on Linux.
 const EPERM: i32 = 1;
+
+/// `~/.ssh`, `~/.aws`, `~/.netrc` (hidden by default) and a `--deny-read`
+/// file cannot be read; unconfined they can.
+#[test]
+fn credential_paths_and_deny_read_paths_are_hidden() {
+    let d = dirs();
+    let home = d.outside.join("home");
+    for (rel, text) in [
+        (".ssh/id_ed25519", "SSH-PRIVATE"),
+        (".aws/credentials", "AWS-CREDS"),
+        (".netrc", "NETRC-PASSWORD"),
+    ] {
+        let p = home.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    std::fs::write(d.proj.join(".env"), "DOTENV-SECRET").unwrap();
+    let script =
+        "cat ~/.ssh/id_ed25519 ~/.aws/credentials ~/.netrc .env 2>/dev/null; ls ~/.ssh; true";
+    let run = |sandboxed: bool| {
+        let mut c = if sandboxed {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+            c.args(["run", "--deny-read", ".env", "--", "sh", "-c", script]);
+            c
+        } else {
+            let mut c = Command::new("sh");
+            c.args(["-c", script]);
+            c
+        };
+        let o = c.current_dir(&d.proj).env("HOME", &home).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let free = run(false);
+    for s in [
+        "SSH-PRIVATE",
+        "AWS-CREDS",
+        "NETRC-PASSWORD",
+        "DOTENV-SECRET",
+        "id_ed25519",
+    ] {
+        assert!(free.contains(s), "readable unconfined: {s}");
+    }
+    let boxed = run(true);
+    for s in [
+        "SSH-PRIVATE",
+        "AWS-CREDS",
+        "NETRC-PASSWORD",
+        "DOTENV-SECRET",
+        "id_ed25519",
+    ] {
+        assert!(!boxed.contains(s), "hidden in the sandbox: {s}: {boxed}");
+    }
+    // The hidden paths are read-only too: nothing can be planted there.
+    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["run", "--allow-write"])
+        .arg(&home)
+        .args(["--", "sh", "-c", "echo evil > ~/.ssh/authorized_keys"])
+        .current_dir(&d.proj)
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(!home.join(".ssh/authorized_keys").exists());
+}

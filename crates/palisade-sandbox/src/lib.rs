@@ -5,15 +5,17 @@
 //!   executable, writes only under the given roots;
 //! - [`env`]: the environment cut down to an allow-list, so that tokens in
 //!   the user's shell never reach the command;
+//! - [`ns`]: a user and mount namespace in which credential paths
+//!   (`~/.ssh`, `~/.aws`, …) are covered by empty read-only mounts;
 //! - [`syscalls`]: a seccomp filter that refuses the system calls used to
 //!   read other processes or reach the kernel's attack surface (ptrace,
 //!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …).
 //!
-//! Namespaces (hidden credential paths, no network) and the domain proxy
-//! are later layers.
+//! The network namespace and the domain proxy are later layers.
 
 #![deny(missing_docs)]
 
 pub mod env;
 pub mod fs;
+pub mod ns;
 pub mod syscalls;

@@ -1,7 +1,7 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
 use anyhow::Context as _;
-use palisade_sandbox::{env, fs, syscalls};
+use palisade_sandbox::{env, fs, ns, syscalls};
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
@@ -20,9 +20,15 @@ use std::process::Command;
 /// A seccomp filter refuses ptrace, process_vm_readv/writev, io_uring, bpf,
 /// perf_event_open, keyrings, module loading, mount and file handles (EPERM).
 ///
-/// Not yet confined: reads (~/.ssh stays readable) and the network;
-/// namespaces and the domain proxy come next. Palisade refuses to run the
-/// command if Landlock is missing.
+/// Credential paths under $HOME (~/.ssh, ~/.aws, ~/.azure, ~/.config/gcloud,
+/// ~/.kube, ~/.docker, ~/.gnupg, ~/.config/gh, ~/.netrc, ~/.npmrc,
+/// ~/.pypirc, ~/.git-credentials, cargo and Vault/Terraform tokens) and each
+/// --deny-read path are hidden behind empty read-only mounts in a private
+/// user and mount namespace. Where user namespaces are unavailable this is
+/// skipped with a warning.
+///
+/// Not yet confined: the network (the domain proxy comes next). Palisade
+/// refuses to run the command if Landlock is missing.
 ///
 /// Examples:
 ///   palisade run -- npm test
@@ -38,6 +44,10 @@ pub struct Args {
     /// Also allow writes under this path (repeatable).
     #[arg(long, value_name = "PATH")]
     allow_write: Vec<PathBuf>,
+    /// Also hide this path (a file or directory; repeatable), like the
+    /// credential paths under $HOME that are hidden by default.
+    #[arg(long, value_name = "PATH")]
+    deny_read: Vec<PathBuf>,
     /// Also pass this environment variable (repeatable).
     #[arg(long, value_name = "NAME")]
     env_pass: Vec<String>,
@@ -65,6 +75,26 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     scrubbed
         .kept
         .push(("TMPDIR".into(), tmp.clone().into_os_string()));
+    // Namespaces first: the seccomp filter below refuses `mount`.
+    let mut hide: Vec<PathBuf> = std::env::var_os("HOME")
+        .map(|h| ns::home_credentials(std::path::Path::new(&h)))
+        .unwrap_or_default();
+    for p in &a.deny_read {
+        hide.push(std::path::absolute(p).unwrap_or_else(|_| p.clone()));
+    }
+    let hidden = match ns::hide(&hide) {
+        Ok(h) => Some(h),
+        Err(e @ ns::NsError::Unavailable(_)) => {
+            eprintln!(
+                "palisade run: warning: {e}: credential paths stay readable; Landlock and seccomp still apply"
+            );
+            None
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e).context("setting up the sandbox");
+        }
+    };
     let enforcement = fs::confine(&fs::FsPolicy {
         write_roots: write_roots.clone(),
     });
@@ -92,6 +122,17 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             },
             roots.join(", ")
         );
+        if let Some(h) = &hidden {
+            let h: Vec<String> = h.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "palisade run: hidden: {}",
+                if h.is_empty() {
+                    "nothing found to hide".to_string()
+                } else {
+                    h.join(", ")
+                }
+            );
+        }
         if !scrubbed.dropped.is_empty() {
             eprintln!(
                 "palisade run: environment variables dropped: {} (credential-like: {})",
