@@ -283,3 +283,32 @@ fn credential_paths_and_deny_read_paths_are_hidden() {
     assert!(!o.status.success());
     assert!(!home.join(".ssh/authorized_keys").exists());
 }
+
+/// A server on the host's loopback (a stand-in for a local database, a
+/// docker API or a metadata proxy) is reachable unconfined and with
+/// `--allow-network`, not from the default sandbox; the sandbox's own
+/// loopback still works.
+#[test]
+fn the_network_is_cut_off_by_default_including_host_loopback() {
+    let d = dirs();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            drop(stream);
+        }
+    });
+    let script = format!(
+        "python3 -c \"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3); print('host:reached')\nexcept OSError: print('host:refused')\ns = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); socket.create_connection(s.getsockname(), timeout=3); print('own:ok')\""
+    );
+    let out = |o: Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out(sh(&d.proj, &script, false, &[])).contains("host:reached"));
+    let boxed = out(sh(&d.proj, &script, true, &[]));
+    assert!(boxed.contains("host:refused"), "{boxed}");
+    assert!(
+        boxed.contains("own:ok"),
+        "the sandbox's loopback works: {boxed}"
+    );
+    let open = out(sh(&d.proj, &script, true, &["--allow-network"]));
+    assert!(open.contains("host:reached"), "{open}");
+}

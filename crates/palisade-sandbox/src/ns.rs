@@ -1,6 +1,7 @@
 //! The namespace layer: a new user and mount namespace in which credential
 //! paths are hidden behind empty, read-only mounts (a tmpfs over a
-//! directory, `/dev/null` over a file). Works unprivileged where the kernel
+//! directory, `/dev/null` over a file), and by default a new network
+//! namespace with nothing but loopback. Works unprivileged where the kernel
 //! allows user namespaces (`user_namespaces(7)`), and as root.
 //!
 //! Call [`hide`] before the Landlock and seccomp layers (the seccomp filter
@@ -64,14 +65,30 @@ pub fn home_credentials(home: &Path) -> Vec<PathBuf> {
     HOME_CREDENTIALS.iter().map(|p| home.join(p)).collect()
 }
 
+/// What [`enter`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entered {
+    /// The paths hidden (those of the request that exist).
+    pub hidden: Vec<PathBuf>,
+    /// With a network namespace: whether its loopback interface could be
+    /// brought up (with iproute2's `ip`); `None` without one.
+    pub loopback_up: Option<bool>,
+}
+
 /// Enters a new user and mount namespace (mapping the current uid and gid
-/// to themselves) and hides each existing path in `paths`. Returns the
-/// paths hidden; missing paths are skipped (they stay absent unless the
+/// to themselves), and a new, empty network namespace when
+/// `isolate_network` (only a loopback interface: no route to the host or
+/// anywhere else, including the host's own 127.0.0.1). Hides each existing
+/// path in `paths`; missing paths are skipped (they stay absent unless the
 /// command creates them where it may write).
-pub fn hide(paths: &[PathBuf]) -> Result<Vec<PathBuf>, NsError> {
+pub fn enter(paths: &[PathBuf], isolate_network: bool) -> Result<Entered, NsError> {
     let uid = nix::unistd::getuid();
     let gid = nix::unistd::getgid();
-    unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS).map_err(NsError::Unavailable)?;
+    let mut flags = CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS;
+    if isolate_network {
+        flags |= CloneFlags::CLONE_NEWNET;
+    }
+    unshare(flags).map_err(NsError::Unavailable)?;
     for (path, text) in [
         ("/proc/self/setgroups", "deny".to_string()),
         ("/proc/self/uid_map", format!("{uid} {uid} 1")),
@@ -120,5 +137,27 @@ pub fn hide(paths: &[PathBuf]) -> Result<Vec<PathBuf>, NsError> {
         })?;
         hidden.push(p.clone());
     }
-    Ok(hidden)
+    let loopback_up = isolate_network.then(loopback_up);
+    Ok(Entered {
+        hidden,
+        loopback_up,
+    })
+}
+
+/// Brings up `lo` in the new network namespace with `ip link set lo up`
+/// (the namespace's own CAP_NET_ADMIN allows it), so that servers the
+/// command starts on 127.0.0.1 work. Returns whether it succeeded.
+fn loopback_up() -> bool {
+    ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
+        .iter()
+        .find(|p| Path::new(p).exists())
+        .is_some_and(|ip| {
+            std::process::Command::new(ip)
+                .args(["link", "set", "lo", "up"])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
 }

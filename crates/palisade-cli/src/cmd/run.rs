@@ -27,8 +27,11 @@ use std::process::Command;
 /// user and mount namespace. Where user namespaces are unavailable this is
 /// skipped with a warning.
 ///
-/// Not yet confined: the network (the domain proxy comes next). Palisade
-/// refuses to run the command if Landlock is missing.
+/// The network is cut off by default: the command gets its own network
+/// namespace with only a loopback interface (the host's 127.0.0.1 is out of
+/// reach too). --allow-network keeps the host's network, unfiltered, until
+/// the domain allow-list proxy exists. Palisade refuses to run the command
+/// if Landlock is missing.
 ///
 /// Examples:
 ///   palisade run -- npm test
@@ -48,6 +51,11 @@ pub struct Args {
     /// credential paths under $HOME that are hidden by default.
     #[arg(long, value_name = "PATH")]
     deny_read: Vec<PathBuf>,
+    /// Keep the host's network (default: none, only the sandbox's own
+    /// loopback). There is no domain filtering yet: use it only for
+    /// commands you would let reach anywhere.
+    #[arg(long)]
+    allow_network: bool,
     /// Also pass this environment variable (repeatable).
     #[arg(long, value_name = "NAME")]
     env_pass: Vec<String>,
@@ -82,11 +90,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     for p in &a.deny_read {
         hide.push(std::path::absolute(p).unwrap_or_else(|_| p.clone()));
     }
-    let hidden = match ns::hide(&hide) {
-        Ok(h) => Some(h),
+    let entered = match ns::enter(&hide, !a.allow_network) {
+        Ok(e) => Some(e),
         Err(e @ ns::NsError::Unavailable(_)) => {
             eprintln!(
-                "palisade run: warning: {e}: credential paths stay readable; Landlock and seccomp still apply"
+                "palisade run: warning: {e}: credential paths stay readable and the network \
+                 is not cut off; Landlock and seccomp still apply"
             );
             None
         }
@@ -122,14 +131,22 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             },
             roots.join(", ")
         );
-        if let Some(h) = &hidden {
-            let h: Vec<String> = h.iter().map(|p| p.display().to_string()).collect();
+        if let Some(e) = &entered {
+            let h: Vec<String> = e.hidden.iter().map(|p| p.display().to_string()).collect();
             eprintln!(
                 "palisade run: hidden: {}",
                 if h.is_empty() {
                     "nothing found to hide".to_string()
                 } else {
                     h.join(", ")
+                }
+            );
+            eprintln!(
+                "palisade run: network: {}",
+                match e.loopback_up {
+                    None => "the host's (--allow-network)",
+                    Some(true) => "none (loopback only)",
+                    Some(false) => "none (loopback down: `ip` not found)",
                 }
             );
         }
