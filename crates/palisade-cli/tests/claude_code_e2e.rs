@@ -31,6 +31,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+mod common;
+
 use serde_json::{json, Value};
 
 /// Version `install-claude.sh` pins; the observations in
@@ -345,30 +347,7 @@ struct Sandbox {
 /// A made-up GitHub personal access token whose random part embeds `seed`
 /// and whose checksum is valid, so Palisade's secret rule accepts it.
 fn made_up_github_token(seed: &str) -> String {
-    let random: String = format!("{seed}Kq7WnZ3xLp9VtR2m")
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(30)
-        .collect();
-    let mut crc = 0xFFFF_FFFFu32;
-    for b in random.bytes() {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    let mut n = !crc;
-    const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut sum = [b'0'; 6];
-    for d in sum.iter_mut().rev() {
-        *d = B62[(n % 62) as usize];
-        n /= 62;
-    }
-    format!("ghp_{random}{}", String::from_utf8_lossy(&sum))
+    common::github_token(&format!("{seed}Kq7WnZ3xLp9VtR2m"))
 }
 
 fn unique_suffix() -> String {

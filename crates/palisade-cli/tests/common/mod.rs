@@ -29,3 +29,19 @@ pub fn env() -> Env {
         managed,
     }
 }
+
+/// A made-up GitHub personal access token (`ghp_` + 30 characters + the
+/// CRC-32 checksum in base62, GitHub's format) built from `random` at run
+/// time, so that no token-shaped string is in the repository. The checksum
+/// comes from the scanner's own `check` module, so the token passes its
+/// validator.
+pub fn github_token(random: &str) -> String {
+    let random: String = random
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(30)
+        .collect();
+    assert_eq!(random.len(), 30, "30 alphanumeric characters");
+    let sum = palisade_detect::check::base62(palisade_detect::check::crc32(random.as_bytes()), 6);
+    format!("ghp_{random}{sum}")
+}
