@@ -46,28 +46,29 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some()
 }
 
-/// Outcome of reading one file.
-enum Read1 {
-    Text(String),
+/// Why a file was not scanned.
+#[derive(Clone, Copy)]
+enum Skip {
     Binary,
     Large,
     Unreadable,
 }
 
-fn read_file(path: &Path) -> Read1 {
+/// The file's text (lossily decoded), or why it is skipped.
+fn read_file(path: &Path) -> Result<String, Skip> {
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => return Read1::Large,
+        Ok(m) if m.len() > MAX_FILE_BYTES => return Err(Skip::Large),
         Ok(_) => {}
-        Err(_) => return Read1::Unreadable,
+        Err(_) => return Err(Skip::Unreadable),
     }
-    match std::fs::read(path) {
-        Ok(bytes) if is_binary(&bytes) => Read1::Binary,
-        Ok(bytes) => Read1::Text(match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        }),
-        Err(_) => Read1::Unreadable,
+    let bytes = std::fs::read(path).map_err(|_| Skip::Unreadable)?;
+    if is_binary(&bytes) {
+        return Err(Skip::Binary);
     }
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
 }
 
 /// Scans files and directories. Directories are walked in parallel with
@@ -82,14 +83,14 @@ where
     for p in paths {
         if p.is_file() {
             match read_file(p) {
-                Read1::Text(text) => scan(Item {
+                Ok(text) => scan(Item {
                     path: p.display().to_string(),
                     text,
                     line_offset: 0,
                     blob: None,
                 }),
-                other => {
-                    let _ = tx.send(skip_of(&other));
+                Err(skip) => {
+                    let _ = tx.send(skip);
                 }
             }
         } else if p.is_dir() {
@@ -120,14 +121,14 @@ where
                 };
                 if entry.file_type().is_some_and(|t| t.is_file()) {
                     match read_file(entry.path()) {
-                        Read1::Text(text) => scan(Item {
+                        Ok(text) => scan(Item {
                             path: entry.path().display().to_string(),
                             text,
                             line_offset: 0,
                             blob: None,
                         }),
-                        other => {
-                            let _ = tx.send(skip_of(&other));
+                        Err(skip) => {
+                            let _ = tx.send(skip);
                         }
                     }
                 }
@@ -144,21 +145,6 @@ where
         }
         s
     }))
-}
-
-#[derive(Clone, Copy)]
-enum Skip {
-    Binary,
-    Large,
-    Unreadable,
-}
-
-fn skip_of(r: &Read1) -> Skip {
-    match r {
-        Read1::Binary => Skip::Binary,
-        Read1::Large => Skip::Large,
-        Read1::Text(_) | Read1::Unreadable => Skip::Unreadable,
-    }
 }
 
 /// Reads all of stdin as one item named `-`.
