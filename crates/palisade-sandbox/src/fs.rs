@@ -9,7 +9,7 @@
 
 use landlock::{
     Access, AccessFs, PathBeneath, PathFd, Ruleset, RulesetAttr, RulesetCreatedAttr, RulesetStatus,
-    ABI,
+    Scope, ABI,
 };
 use std::path::{Path, PathBuf};
 
@@ -69,7 +69,9 @@ pub enum FsError {
 
 /// Confines the calling thread and its future children: read and execute
 /// everywhere, write only under `policy.write_roots` and to
-/// [`WRITABLE_DEVICES`]. Call it before starting threads. Errors: a root
+/// [`WRITABLE_DEVICES`]; no connections to abstract unix sockets and no
+/// signals to processes created outside the sandbox (Landlock ABI 6
+/// scopes). Call it before starting threads. Errors: a root
 /// that cannot be opened, or no Landlock at all ([`FsError::Unavailable`];
 /// never silently unconfined).
 pub fn confine(policy: &FsPolicy) -> Result<Enforcement, FsError> {
@@ -77,6 +79,10 @@ pub fn confine(policy: &FsPolicy) -> Result<Enforcement, FsError> {
     let read = AccessFs::from_read(TARGET_ABI);
     let mut ruleset = Ruleset::default()
         .handle_access(all)?
+        // ABI 6 scopes: no connecting to abstract unix sockets and no
+        // signals to processes outside the sandbox (the agent, the user's
+        // shell), whatever network namespace the command is in.
+        .scope(Scope::from_all(ABI::V6))?
         .create()?
         .add_rule(PathBeneath::new(root_fd(Path::new("/"))?, read))?;
     for dev in WRITABLE_DEVICES {

@@ -1,21 +1,30 @@
 //! Palisade's OS sandbox for the commands an agent runs (`palisade run`).
 //!
-//! This first layer set confines a process without namespaces or root:
+//! The layers, each usable alone:
 //! - [`fs`]: a Landlock ruleset (Linux ≥ 5.13): everything readable and
 //!   executable, writes only under the given roots;
 //! - [`env`]: the environment cut down to an allow-list, so that tokens in
 //!   the user's shell never reach the command;
-//! - [`ns`]: a user and mount namespace in which credential paths
-//!   (`~/.ssh`, `~/.aws`, …) are covered by empty read-only mounts;
+//! - [`ns`]: user, mount, pid, ipc, uts and network namespaces in which
+//!   credential paths (`~/.ssh`, `~/.aws`, …) and host unix sockets are
+//!   covered by empty read-only mounts;
 //! - [`syscalls`]: a seccomp filter that refuses the system calls used to
 //!   read other processes or reach the kernel's attack surface (ptrace,
 //!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …).
 //!
-//! The network namespace and the domain proxy are later layers.
+//! - [`protect`]: protected names (shell start-up files, git hooks, agent
+//!   settings) made read-only inside writable roots;
+//! - [`launch`]: the process tree that applies all of these, with a pid
+//!   namespace so that nothing the command starts outlives it;
+//! - [`bridge`]: the sandbox's end of the network proxy.
 
 #![deny(missing_docs)]
 
+pub mod bridge;
 pub mod env;
 pub mod fs;
+pub mod launch;
 pub mod ns;
+pub mod protect;
+pub mod sys;
 pub mod syscalls;

@@ -1,12 +1,15 @@
-//! The namespace layer: a new user and mount namespace in which credential
-//! paths are hidden behind empty, read-only mounts (a tmpfs over a
-//! directory, `/dev/null` over a file), and by default a new network
-//! namespace with nothing but loopback. Works unprivileged where the kernel
-//! allows user namespaces (`user_namespaces(7)`), and as root.
+//! The namespace layer: new user, mount, pid, ipc and uts namespaces (and
+//! by default a network namespace with nothing but loopback), in which
+//! credential paths and host unix sockets are hidden behind empty,
+//! read-only mounts (a tmpfs over a directory, `/dev/null` over a file),
+//! protected names are made read-only, and `/proc` shows only the
+//! sandbox's processes. Works unprivileged where the kernel allows user
+//! namespaces (`user_namespaces(7)`), and as root.
 //!
-//! Call [`hide`] before the Landlock and seccomp layers (the seccomp filter
-//! refuses `mount`) and before any thread is started (`unshare` of a user
-//! namespace requires a single-threaded process).
+//! [`unshare_all`] must run before any thread is started (`unshare` of a
+//! user namespace requires a single-threaded process) and before the
+//! seccomp layer (which refuses `mount` and `unshare`); the process tree
+//! around it is in [`crate::launch`].
 
 use nix::mount::{mount, MsFlags};
 use nix::sched::{unshare, CloneFlags};
@@ -65,26 +68,28 @@ pub fn home_credentials(home: &Path) -> Vec<PathBuf> {
     HOME_CREDENTIALS.iter().map(|p| home.join(p)).collect()
 }
 
-/// What [`enter`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entered {
-    /// The paths hidden (those of the request that exist).
-    pub hidden: Vec<PathBuf>,
-    /// With a network namespace: whether its loopback interface could be
-    /// brought up (with iproute2's `ip`); `None` without one.
-    pub loopback_up: Option<bool>,
-}
-
-/// Enters a new user and mount namespace (mapping the current uid and gid
-/// to themselves), and a new, empty network namespace when
-/// `isolate_network` (only a loopback interface: no route to the host or
-/// anywhere else, including the host's own 127.0.0.1). Hides each existing
-/// path in `paths`; missing paths are skipped (they stay absent unless the
-/// command creates them where it may write).
-pub fn enter(paths: &[PathBuf], isolate_network: bool) -> Result<Entered, NsError> {
+/// Enters new user, mount, pid, ipc and uts namespaces, and a new, empty
+/// network namespace when `isolate_network` (only a loopback interface: no
+/// route to the host or anywhere else, including the host's 127.0.0.1, and
+/// its own abstract unix sockets). Maps the current uid and gid to
+/// themselves and makes every mount private, so nothing done afterwards
+/// reaches the host's mount table.
+///
+/// The pid namespace applies to the children forked afterwards: the first
+/// becomes its pid 1, and when it exits the kernel kills every process left
+/// in the namespace.
+///
+/// Errors: [`NsError::Unavailable`] if the kernel refuses the user
+/// namespace (disabled, or the process is threaded), otherwise the step
+/// that failed.
+pub fn unshare_all(isolate_network: bool) -> Result<(), NsError> {
     let uid = nix::unistd::getuid();
     let gid = nix::unistd::getgid();
-    let mut flags = CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS;
+    let mut flags = CloneFlags::CLONE_NEWUSER
+        | CloneFlags::CLONE_NEWNS
+        | CloneFlags::CLONE_NEWPID
+        | CloneFlags::CLONE_NEWIPC
+        | CloneFlags::CLONE_NEWUTS;
     if isolate_network {
         flags |= CloneFlags::CLONE_NEWNET;
     }
@@ -96,7 +101,6 @@ pub fn enter(paths: &[PathBuf], isolate_network: bool) -> Result<Entered, NsErro
     ] {
         std::fs::write(path, text).map_err(|source| NsError::IdMap { path, source })?;
     }
-    // Nothing done here may reach the host's mount table.
     mount(
         None::<&str>,
         "/",
@@ -108,6 +112,14 @@ pub fn enter(paths: &[PathBuf], isolate_network: bool) -> Result<Entered, NsErro
         path: PathBuf::from("/"),
         source,
     })?;
+    Ok(())
+}
+
+/// Hides each existing path in `paths` behind an empty read-only mount: a
+/// tmpfs over a directory, `/dev/null` over anything else (a file, a unix
+/// socket). Missing paths are skipped. Returns the paths hidden. Call
+/// after [`unshare_all`].
+pub fn hide(paths: &[PathBuf]) -> Result<Vec<PathBuf>, NsError> {
     let mut hidden = Vec::new();
     for p in paths {
         let Ok(meta) = std::fs::symlink_metadata(p) else {
@@ -137,27 +149,140 @@ pub fn enter(paths: &[PathBuf], isolate_network: bool) -> Result<Entered, NsErro
         })?;
         hidden.push(p.clone());
     }
-    let loopback_up = isolate_network.then(loopback_up);
-    Ok(Entered {
-        hidden,
-        loopback_up,
+    Ok(hidden)
+}
+
+/// Makes each existing path in `paths` read-only (a bind mount of itself,
+/// remounted read-only, keeping the flags the kernel locks in a user
+/// namespace: `nosuid`, `nodev`, `noexec`, atime). Writes, removal and
+/// renames over it then fail with `EROFS` or `EBUSY`, even inside a
+/// writable root. Missing paths are skipped. Returns the paths made
+/// read-only. Call after [`unshare_all`].
+pub fn read_only(paths: &[PathBuf]) -> Result<Vec<PathBuf>, NsError> {
+    use nix::sys::statvfs::{statvfs, FsFlags};
+    let mut done = Vec::new();
+    for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            continue;
+        }
+        let err = |source| NsError::Mount {
+            path: p.clone(),
+            source,
+        };
+        mount(
+            Some(p.as_path()),
+            p.as_path(),
+            None::<&str>,
+            MsFlags::MS_BIND | MsFlags::MS_REC,
+            None::<&str>,
+        )
+        .map_err(err)?;
+        let mut flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY;
+        if let Ok(st) = statvfs(p.as_path()) {
+            let f = st.flags();
+            for (have, want) in [
+                (FsFlags::ST_NOSUID, MsFlags::MS_NOSUID),
+                (FsFlags::ST_NODEV, MsFlags::MS_NODEV),
+                (FsFlags::ST_NOEXEC, MsFlags::MS_NOEXEC),
+                (FsFlags::ST_NOATIME, MsFlags::MS_NOATIME),
+                (FsFlags::ST_NODIRATIME, MsFlags::MS_NODIRATIME),
+                (FsFlags::ST_RELATIME, MsFlags::MS_RELATIME),
+            ] {
+                if f.contains(have) {
+                    flags |= want;
+                }
+            }
+        }
+        mount(None::<&str>, p.as_path(), None::<&str>, flags, None::<&str>).map_err(err)?;
+        done.push(p.clone());
+    }
+    Ok(done)
+}
+
+/// Mounts a fresh `/proc` for the current pid namespace, so that the
+/// command sees only the sandbox's processes (not the agent, the user's
+/// shell or their environments). Call from the namespace's pid 1. Errors:
+/// the kernel refuses when `/proc` is partly masked (some containers).
+pub fn mount_proc() -> Result<(), NsError> {
+    mount(
+        Some("proc"),
+        "/proc",
+        Some("proc"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+        None::<&str>,
+    )
+    .map_err(|source| NsError::Mount {
+        path: PathBuf::from("/proc"),
+        source,
     })
 }
 
-/// Brings up `lo` in the new network namespace with `ip link set lo up`
-/// (the namespace's own CAP_NET_ADMIN allows it), so that servers the
-/// command starts on 127.0.0.1 work. Returns whether it succeeded.
-fn loopback_up() -> bool {
-    ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
-        .iter()
-        .find(|p| Path::new(p).exists())
-        .is_some_and(|ip| {
-            std::process::Command::new(ip)
-                .args(["link", "set", "lo", "up"])
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
+/// Where host services keep their unix sockets: the system runtime
+/// directory (Docker, containerd, Podman, D-Bus, systemd), the user's
+/// runtime directory, `/tmp` (ssh-agent, X11, tmux) and `$SSH_AUTH_SOCK`'s
+/// directory; with the depth to search each.
+pub fn socket_dirs() -> Vec<(PathBuf, usize)> {
+    let mut dirs = vec![(PathBuf::from("/run"), 4), (PathBuf::from("/tmp"), 2)];
+    if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR") {
+        dirs.push((PathBuf::from(d), 3));
+    }
+    if let Some(parent) = std::env::var_os("SSH_AUTH_SOCK")
+        .map(PathBuf::from)
+        .and_then(|s| s.parent().map(Path::to_path_buf))
+    {
+        dirs.push((parent, 1));
+    }
+    dirs
+}
+
+/// The unix socket files under `dirs` (each searched to its depth, not
+/// following symlinks), except those in `allow` and those under `skip`
+/// (the writable roots: sockets the command's own project holds). These
+/// are what [`hide`] covers so that the command cannot connect to host
+/// services such as `docker.sock` or an ssh-agent: Landlock does not
+/// govern `connect(2)` to a socket file.
+pub fn unix_sockets(
+    dirs: &[(PathBuf, usize)],
+    allow: &[PathBuf],
+    skip: &[PathBuf],
+) -> Vec<PathBuf> {
+    use std::os::unix::fs::FileTypeExt;
+    fn walk(
+        dir: &Path,
+        depth: usize,
+        allow: &[PathBuf],
+        skip: &[PathBuf],
+        out: &mut Vec<PathBuf>,
+        budget: &mut usize,
+    ) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            if *budget == 0 {
+                return;
+            }
+            *budget -= 1;
+            let Ok(ft) = e.file_type() else { continue };
+            let path = e.path();
+            if skip.iter().any(|s| path.starts_with(s)) {
+                continue;
+            }
+            if ft.is_socket() {
+                if !allow.contains(&path) && !out.contains(&path) {
+                    out.push(path);
+                }
+            } else if ft.is_dir() && depth > 1 {
+                walk(&path, depth - 1, allow, skip, out, budget);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    // A bound on the entries examined keeps start-up fast on machines with
+    // a very large /run or /tmp.
+    let mut budget = 20_000;
+    for (d, depth) in dirs {
+        walk(d, *depth, allow, skip, &mut out, &mut budget);
+    }
+    out
 }

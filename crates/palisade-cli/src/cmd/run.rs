@@ -1,11 +1,10 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
 use anyhow::Context as _;
-use palisade_sandbox::{env, fs, ns, syscalls};
+use palisade_sandbox::{env, fs, launch, ns, protect};
+use std::io::IsTerminal as _;
 use std::os::unix::fs::DirBuilderExt;
-use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
-use std::process::Command;
 
 /// Run a command in Palisade's sandbox and return its exit status.
 ///
@@ -71,6 +70,10 @@ pub struct Args {
 /// Runs `palisade run`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let project = std::env::current_dir().context("reading the current directory")?;
+    let (program, args) = a
+        .command
+        .split_first()
+        .context("no command given (palisade run -- CMD ARGS…)")?;
     let tmp = private_tmp()?;
     let mut write_roots = vec![project.clone(), tmp.clone()];
     for p in &a.allow_write {
@@ -83,111 +86,56 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     scrubbed
         .kept
         .push(("TMPDIR".into(), tmp.clone().into_os_string()));
-    // Namespaces first: the seccomp filter below refuses `mount`.
     let mut hide: Vec<PathBuf> = std::env::var_os("HOME")
         .map(|h| ns::home_credentials(std::path::Path::new(&h)))
         .unwrap_or_default();
     for p in &a.deny_read {
         hide.push(std::path::absolute(p).unwrap_or_else(|_| p.clone()));
     }
-    let entered = match ns::enter(&hide, !a.allow_network) {
-        Ok(e) => Some(e),
-        Err(e @ ns::NsError::Unavailable(_)) => {
-            eprintln!(
-                "palisade run: warning: {e}: credential paths stay readable and the network \
-                 is not cut off; Landlock and seccomp still apply"
-            );
-            None
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e).context("setting up the sandbox");
-        }
-    };
-    let enforcement = fs::confine(&fs::FsPolicy {
-        write_roots: write_roots.clone(),
-    });
-    let enforcement = match enforcement {
-        Ok(e) => e,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e).context("setting up the sandbox");
-        }
-    };
-    if let Err(e) = syscalls::confine() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e).context("setting up the sandbox");
-    }
-    if a.verbose {
-        let roots: Vec<String> = write_roots
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
+    // Protected names in every writable root but the private tmp.
+    let protect_roots: Vec<PathBuf> = write_roots.iter().filter(|r| **r != tmp).cloned().collect();
+    let names: Vec<String> = protect::DEFAULT_PROTECTED
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let protected = protect::prepare(&protect_roots, &names);
+    if a.verbose && !scrubbed.dropped.is_empty() {
         eprintln!(
-            "palisade run: Landlock {} enforced; seccomp filter on; writable: {}",
-            match enforcement {
-                fs::Enforcement::Full => "fully",
-                fs::Enforcement::Partial => "partially (older kernel ABI)",
-            },
-            roots.join(", ")
+            "palisade run: environment variables dropped: {} (credential-like: {})",
+            scrubbed.dropped.join(" "),
+            if scrubbed.secret_looking.is_empty() {
+                "none".to_string()
+            } else {
+                scrubbed.secret_looking.join(" ")
+            }
         );
-        if let Some(e) = &entered {
-            let h: Vec<String> = e.hidden.iter().map(|p| p.display().to_string()).collect();
-            eprintln!(
-                "palisade run: hidden: {}",
-                if h.is_empty() {
-                    "nothing found to hide".to_string()
-                } else {
-                    h.join(", ")
-                }
-            );
-            eprintln!(
-                "palisade run: network: {}",
-                match e.loopback_up {
-                    None => "the host's (--allow-network)",
-                    Some(true) => "none (loopback only)",
-                    Some(false) => "none (loopback down: `ip` not found)",
-                }
-            );
-        }
-        if !scrubbed.dropped.is_empty() {
-            eprintln!(
-                "palisade run: environment variables dropped: {} (credential-like: {})",
-                scrubbed.dropped.join(" "),
-                if scrubbed.secret_looking.is_empty() {
-                    "none".to_string()
-                } else {
-                    scrubbed.secret_looking.join(" ")
-                }
-            );
-        }
     }
-    let (program, args) = a
-        .command
-        .split_first()
-        .context("no command given (palisade run -- CMD ARGS…)")?;
-    let status = Command::new(program)
-        .args(args)
-        .env_clear()
-        .envs(scrubbed.kept)
-        .status();
-    let _ = std::fs::remove_dir_all(&tmp);
-    let status = match status {
-        Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("palisade run: {program}: command not found");
-            return Ok(127);
-        }
+    let plan = launch::Plan {
+        program: program.into(),
+        args: args.iter().map(Into::into).collect(),
+        env: scrubbed.kept,
+        fs: fs::FsPolicy { write_roots },
+        hide,
+        read_only: protected.paths.clone(),
+        allow_unix_sockets: Vec::new(),
+        network: if a.allow_network {
+            launch::Network::Host
+        } else {
+            launch::Network::None
+        },
+        new_session: !std::io::stdin().is_terminal(),
+        verbose: a.verbose,
+    };
+    let code = match launch::start(&plan) {
+        Ok(running) => running.wait(),
         Err(e) => {
-            eprintln!("palisade run: {program}: {e}");
-            return Ok(126);
+            eprintln!("palisade run: {e}");
+            e.exit_code()
         }
     };
-    Ok(match (status.code(), status.signal()) {
-        (Some(c), _) => u8::try_from(c & 0xff).unwrap_or(1),
-        (None, Some(sig)) => u8::try_from(128 + (sig & 0x7f)).unwrap_or(1),
-        (None, None) => 1,
-    })
+    protected.finish();
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(code)
 }
 
 /// A new mode-0700 directory under the system temp dir, for the command's

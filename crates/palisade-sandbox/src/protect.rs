@@ -1,0 +1,365 @@
+//! Protected names: files and directories inside a writable root that a
+//! sandboxed command must not create or change, because something outside
+//! the sandbox later runs or trusts them — shell start-up files, git hooks
+//! and config, agent and editor settings, direnv files.
+//!
+//! The namespace layer makes each one read-only with a bind mount
+//! ([`crate::ns::read_only`]). A mount needs something to mount on, so a
+//! name that does not exist yet gets an empty placeholder (a file, or a
+//! directory for names ending in `/`) before the sandbox starts, and the
+//! placeholders still empty afterwards are removed. Runs in the same
+//! project share a record of placeholders (under
+//! `~/.local/state/palisade/protect/`, locked with `flock(2)`), so one run
+//! does not remove a placeholder another run's mount stands on, and
+//! placeholders left by a killed run are removed by the next.
+//!
+//! Placeholders in a git work tree are listed in `.git/info/exclude`
+//! (between marker lines, removed with them), so that `git status` inside
+//! the sandbox does not show them and `git add -A` does not commit them.
+//!
+//! A protected name under a directory that does not exist is created only
+//! if that directory is not `.git` (Palisade never creates a `.git`); so in
+//! a project that is not yet a git repository, `git init` inside the
+//! sandbox can still write hooks. Directories created for a placeholder
+//! (`.claude/`, `.vscode/`) are removed with it when empty.
+
+use nix::fcntl::{Flock, FlockArg};
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+/// The names protected by default in every writable root, relative to it;
+/// a trailing `/` marks a directory.
+pub const DEFAULT_PROTECTED: &[&str] = &[
+    ".bashrc",
+    ".bash_profile",
+    ".bash_login",
+    ".bash_logout",
+    ".profile",
+    ".zshrc",
+    ".zshenv",
+    ".zprofile",
+    ".zlogin",
+    ".envrc",
+    ".gitmodules",
+    ".git/config",
+    ".git/hooks/",
+    ".mcp.json",
+    ".claude/settings.json",
+    ".claude/settings.local.json",
+    ".vscode/tasks.json",
+    ".vscode/settings.json",
+];
+
+/// The protected paths of a run, ready for [`crate::ns::read_only`].
+#[derive(Debug)]
+pub struct Protected {
+    /// Every protected path that now exists (placeholders included).
+    pub paths: Vec<PathBuf>,
+    created: Vec<PathBuf>,
+    state: Option<Flock<std::fs::File>>,
+}
+
+/// Resolves `names` under each of `roots`, creating placeholders for the
+/// missing ones. Names whose parent cannot be created (for example under a
+/// missing `.git`, or a read-only directory) are left out.
+pub fn prepare(roots: &[PathBuf], names: &[String]) -> Protected {
+    prepare_with_state(state_dir().as_deref(), roots, names)
+}
+
+/// The directory of placeholder records: `$XDG_STATE_HOME/palisade/protect`
+/// or `~/.local/state/palisade/protect`.
+pub fn state_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/state")))
+        .map(|d| d.join("palisade/protect"))
+}
+
+/// [`prepare`] with the placeholder records kept in `state` (none: each
+/// run removes only its own placeholders).
+pub fn prepare_with_state(state: Option<&Path>, roots: &[PathBuf], names: &[String]) -> Protected {
+    let mut state = state.and_then(|d| open_state(d, roots));
+    let mut paths = Vec::new();
+    let mut created = Vec::new();
+    for root in roots {
+        for name in names {
+            let dir = name.ends_with('/');
+            let rel = Path::new(name.trim_end_matches('/'));
+            if rel.as_os_str().is_empty() || rel.is_absolute() {
+                continue;
+            }
+            let path = root.join(rel);
+            if std::fs::symlink_metadata(&path).is_ok() {
+                paths.push(path);
+                continue;
+            }
+            if rel
+                .components()
+                .next()
+                .is_some_and(|c| c.as_os_str() == ".git")
+                && !root.join(".git").is_dir()
+            {
+                continue;
+            }
+            if let Some(parent) = path.parent() {
+                if !parent.exists() {
+                    let mut missing = Vec::new();
+                    let mut p = parent;
+                    while !p.exists() && p.starts_with(root) {
+                        missing.push(p.to_path_buf());
+                        match p.parent() {
+                            Some(up) => p = up,
+                            None => break,
+                        }
+                    }
+                    if std::fs::create_dir_all(parent).is_err() {
+                        continue;
+                    }
+                    created.extend(missing.into_iter().rev());
+                }
+            }
+            let made = if dir {
+                std::fs::create_dir(&path)
+            } else {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .map(drop)
+            };
+            if made.is_ok() {
+                created.push(path.clone());
+                paths.push(path);
+            }
+        }
+    }
+    let known = if let Some(f) = state.as_mut() {
+        let mut known = read_list(f);
+        for c in &created {
+            if !known.contains(c) {
+                known.push(c.clone());
+            }
+        }
+        write_list(f, &known);
+        known
+    } else {
+        created.clone()
+    };
+    for root in roots {
+        exclude_from_git(root, &known);
+    }
+    // Other runs may now read the list; this one holds a shared lock until
+    // it finishes.
+    let state = state.and_then(|f| match f.relock(FlockArg::LockShared) {
+        Ok(()) => Some(f),
+        Err(_) => None,
+    });
+    Protected {
+        paths,
+        created,
+        state,
+    }
+}
+
+impl Protected {
+    /// Removes the placeholders that are still empty, unless another run in
+    /// the same project is still going (it will, when it finishes).
+    pub fn finish(self) {
+        let Some(mut f) = self.state else {
+            remove_empty(&self.created);
+            return;
+        };
+        if f.relock(FlockArg::LockExclusiveNonblock).is_err() {
+            return;
+        }
+        let known = read_list(&mut f);
+        let left = remove_empty(&known);
+        write_list(&mut f, &left);
+        let mut roots: Vec<&Path> = Vec::new();
+        for p in &known {
+            if let Some(r) = work_tree_of(p) {
+                if !roots.contains(&r) {
+                    roots.push(r);
+                }
+            }
+        }
+        for r in roots {
+            exclude_from_git(r, &left);
+        }
+    }
+}
+
+const EXCLUDE_BEGIN: &str =
+    "# palisade run: placeholders for protected names (removed when the run ends)";
+const EXCLUDE_END: &str = "# palisade run: end";
+
+/// The work tree (the directory holding `.git/`) a placeholder belongs to:
+/// the nearest ancestor with a `.git` directory.
+fn work_tree_of(p: &Path) -> Option<&Path> {
+    p.ancestors().skip(1).find(|a| a.join(".git").is_dir())
+}
+
+/// Rewrites the marked block of `root/.git/info/exclude` to list the
+/// placeholders in `paths` that are in `root`'s work tree (outside
+/// `.git/`); removes the block when there are none.
+fn exclude_from_git(root: &Path, paths: &[PathBuf]) {
+    let git = root.join(".git");
+    if !git.is_dir() {
+        return;
+    }
+    let mut lines: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.strip_prefix(root).ok())
+        .filter(|rel| !rel.starts_with(".git"))
+        .map(|rel| format!("/{}", rel.to_string_lossy()))
+        .collect();
+    lines.sort();
+    lines.dedup();
+    let file = git.join("info/exclude");
+    let old = std::fs::read_to_string(&file).unwrap_or_default();
+    let mut kept = String::new();
+    let mut inside = false;
+    for l in old.lines() {
+        if l == EXCLUDE_BEGIN {
+            inside = true;
+        } else if l == EXCLUDE_END {
+            inside = false;
+        } else if !inside {
+            kept.push_str(l);
+            kept.push('\n');
+        }
+    }
+    if !lines.is_empty() {
+        kept.push_str(EXCLUDE_BEGIN);
+        kept.push('\n');
+        for l in &lines {
+            kept.push_str(l);
+            kept.push('\n');
+        }
+        kept.push_str(EXCLUDE_END);
+        kept.push('\n');
+    }
+    if kept != old {
+        let _ = std::fs::create_dir_all(git.join("info"));
+        let _ = std::fs::write(&file, kept);
+    }
+}
+
+/// Removes each path that is an empty file or directory, deepest first;
+/// returns those that could not be removed and still exist.
+fn remove_empty(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut sorted: Vec<&PathBuf> = paths.iter().collect();
+    sorted.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    let mut left = Vec::new();
+    for p in sorted {
+        let Ok(meta) = std::fs::symlink_metadata(p) else {
+            continue;
+        };
+        let removed = if meta.is_dir() {
+            std::fs::remove_dir(p).is_ok()
+        } else if meta.is_file() && meta.len() == 0 {
+            std::fs::remove_file(p).is_ok()
+        } else {
+            false
+        };
+        if !removed && meta.is_dir() && std::fs::read_dir(p).is_ok_and(|mut d| d.next().is_none()) {
+            left.push(p.clone());
+        }
+    }
+    left
+}
+
+/// Opens and exclusively locks the placeholder record shared by runs with
+/// the same first root; `None` if there is no writable state directory.
+fn open_state(dir: &Path, roots: &[PathBuf]) -> Option<Flock<std::fs::File>> {
+    use std::hash::{Hash, Hasher};
+    let first = roots.first()?;
+    std::fs::create_dir_all(dir).ok()?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    first.hash(&mut h);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join(format!("{:016x}", h.finish())))
+        .ok()?;
+    Flock::lock(file, FlockArg::LockExclusive).ok()
+}
+
+fn read_list(f: &mut std::fs::File) -> Vec<PathBuf> {
+    let mut s = String::new();
+    let _ = f.rewind();
+    let _ = f.read_to_string(&mut s);
+    s.lines()
+        .filter(|l| !l.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+fn write_list(f: &mut std::fs::File, paths: &[PathBuf]) {
+    let mut s = String::new();
+    for p in paths {
+        s.push_str(&p.to_string_lossy());
+        s.push('\n');
+    }
+    let _ = f.set_len(0);
+    let _ = f.rewind();
+    let _ = f.write_all(s.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn placeholders_are_made_and_removed_but_existing_files_are_kept() {
+        let t = tempfile::tempdir().unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let root = t.path().to_path_buf();
+        std::fs::write(root.join(".envrc"), "export A=1\n").unwrap();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        let p = prepare_with_state(
+            Some(state.path()),
+            std::slice::from_ref(&root),
+            &names(&[".bashrc", ".envrc", ".git/hooks/", ".claude/settings.json"]),
+        );
+        assert!(root.join(".bashrc").is_file());
+        assert!(root.join(".git/hooks").is_dir());
+        assert!(root.join(".claude/settings.json").is_file());
+        assert_eq!(p.paths.len(), 4);
+        let exclude = std::fs::read_to_string(root.join(".git/info/exclude")).unwrap();
+        assert!(exclude.contains("\n/.bashrc\n"), "{exclude}");
+        assert!(!exclude.contains("hooks"), "inside .git needs no entry");
+        p.finish();
+        assert!(!root.join(".bashrc").exists());
+        let exclude = std::fs::read_to_string(root.join(".git/info/exclude")).unwrap();
+        assert!(
+            !exclude.contains("palisade"),
+            "the block goes too: {exclude}"
+        );
+        assert!(!root.join(".git/hooks").exists());
+        assert!(
+            !root.join(".claude").exists(),
+            "the created parent goes too"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join(".envrc")).unwrap(),
+            "export A=1\n"
+        );
+    }
+
+    #[test]
+    fn no_git_directory_is_ever_created() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().to_path_buf();
+        let p = prepare_with_state(None, std::slice::from_ref(&root), &names(&[".git/hooks/"]));
+        assert!(p.paths.is_empty());
+        assert!(!root.join(".git").exists());
+        p.finish();
+    }
+}
