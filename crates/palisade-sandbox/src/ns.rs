@@ -217,10 +217,14 @@ pub fn mount_proc() -> Result<(), NsError> {
     })
 }
 
-/// Where host services keep their unix sockets: the system runtime
-/// directory (Docker, containerd, Podman, D-Bus, systemd), the user's
-/// runtime directory, `/tmp` (ssh-agent, X11, tmux) and `$SSH_AUTH_SOCK`'s
-/// directory; with the depth to search each.
+/// Where host services keep their unix sockets, with the depth to search
+/// each: the system runtime directory (Docker, containerd, Podman, D-Bus,
+/// systemd), the user's runtime directory (`$XDG_RUNTIME_DIR`: rootless
+/// Docker, Podman, gpg-agent, the session bus), `$SSH_AUTH_SOCK`'s
+/// directory, and `/tmp` itself. Subdirectories of `/tmp` are searched
+/// only when their names are those of known socket holders
+/// ([`TMP_SOCKET_DIRS`]): walking every directory of a cluttered `/tmp`
+/// would cost milliseconds on each run.
 pub fn socket_dirs() -> Vec<(PathBuf, usize)> {
     let mut dirs = vec![(PathBuf::from("/run"), 4), (PathBuf::from("/tmp"), 2)];
     if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR") {
@@ -235,12 +239,27 @@ pub fn socket_dirs() -> Vec<(PathBuf, usize)> {
     dirs
 }
 
+/// Name prefixes of the `/tmp` subdirectories that hold sockets: ssh-agent
+/// (`ssh-XXXX/agent.N`), tmux, screen, X11 and ICE, PulseAudio, VS Code's
+/// IPC, Docker/Podman stand-ins.
+pub const TMP_SOCKET_DIRS: &[&str] = &[
+    "ssh-",
+    "tmux-",
+    "screen",
+    ".X11-unix",
+    ".ICE-unix",
+    "pulse-",
+    "vscode-",
+    "docker",
+    "podman",
+];
+
 /// The unix socket files under `dirs` (each searched to its depth, not
-/// following symlinks), except those in `allow` and those under `skip`
-/// (the writable roots: sockets the command's own project holds). These
-/// are what [`hide`] covers so that the command cannot connect to host
-/// services such as `docker.sock` or an ssh-agent: Landlock does not
-/// govern `connect(2)` to a socket file.
+/// following symlinks; in `/tmp` only [`TMP_SOCKET_DIRS`]), except those
+/// in `allow` and those under `skip` (the writable roots: sockets the
+/// command's own project holds). These are what [`hide`] covers so that
+/// the command cannot connect to host services such as `docker.sock` or an
+/// ssh-agent: Landlock does not govern `connect(2)` to a socket file.
 pub fn unix_sockets(
     dirs: &[(PathBuf, usize)],
     allow: &[PathBuf],
@@ -258,6 +277,7 @@ pub fn unix_sockets(
         let Ok(rd) = std::fs::read_dir(dir) else {
             return;
         };
+        let in_tmp = dir == Path::new("/tmp");
         for e in rd.flatten() {
             if *budget == 0 {
                 return;
@@ -273,6 +293,13 @@ pub fn unix_sockets(
                     out.push(path);
                 }
             } else if ft.is_dir() && depth > 1 {
+                if in_tmp {
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    if !TMP_SOCKET_DIRS.iter().any(|p| name.starts_with(p)) {
+                        continue;
+                    }
+                }
                 walk(&path, depth - 1, allow, skip, out, budget);
             }
         }

@@ -12,25 +12,41 @@ use std::path::PathBuf;
 /// but write only under the project (the current directory), a private
 /// temporary directory (its TMPDIR, removed afterwards) and each
 /// --allow-write path; `..`, symlinks and hard links do not get around this
-/// (Landlock checks the real file). Its environment is cut down to PATH,
-/// HOME, USER, SHELL, TERM, LANG, LC_*, TZ and a few more, plus each
-/// --env-pass name: tokens and keys in your shell never reach it.
+/// (Landlock checks the real file). /dev/shm, /sys and /proc/sys are not
+/// writable either.
+///
+/// Protected names stay read-only even inside writable roots, because
+/// something outside the sandbox later runs or trusts them: .git/hooks,
+/// .git/config, .gitmodules, .mcp.json, .claude/settings*.json,
+/// .vscode/tasks.json and settings.json, .envrc, and shell start-up files
+/// (.bashrc, .profile, .zshrc, …). Missing ones get an empty placeholder
+/// for the run (hidden from git, removed afterwards).
+///
+/// Its environment is cut down to PATH, HOME, USER, SHELL, TERM, LANG,
+/// LC_*, TZ and a few more, plus each --env-pass name: tokens and keys in
+/// your shell never reach it.
+///
+/// It runs in its own user, mount, pid, ipc and uts namespaces: /proc shows
+/// only its own processes, it has no capabilities, and when it exits every
+/// process it started (setsid, nohup, double forks) is killed. Credential
+/// paths under $HOME (~/.ssh, ~/.aws, ~/.azure, ~/.config/gcloud, ~/.kube,
+/// ~/.docker, ~/.gnupg, ~/.config/gh, ~/.netrc, ~/.npmrc, ~/.pypirc,
+/// ~/.git-credentials, cargo and Vault/Terraform tokens), each --deny-read
+/// path, and host unix sockets (docker.sock, ssh-agent, D-Bus, in /run,
+/// $XDG_RUNTIME_DIR and /tmp) are hidden behind empty read-only mounts.
+/// Abstract unix sockets and signals to processes outside are refused
+/// (Landlock scopes).
 ///
 /// A seccomp filter refuses ptrace, process_vm_readv/writev, io_uring, bpf,
 /// perf_event_open, keyrings, module loading, mount and file handles (EPERM).
 ///
-/// Credential paths under $HOME (~/.ssh, ~/.aws, ~/.azure, ~/.config/gcloud,
-/// ~/.kube, ~/.docker, ~/.gnupg, ~/.config/gh, ~/.netrc, ~/.npmrc,
-/// ~/.pypirc, ~/.git-credentials, cargo and Vault/Terraform tokens) and each
-/// --deny-read path are hidden behind empty read-only mounts in a private
-/// user and mount namespace. Where user namespaces are unavailable this is
-/// skipped with a warning.
-///
 /// The network is cut off by default: the command gets its own network
 /// namespace with only a loopback interface (the host's 127.0.0.1 is out of
-/// reach too). --allow-network keeps the host's network, unfiltered, until
-/// the domain allow-list proxy exists. Palisade refuses to run the command
-/// if Landlock is missing.
+/// reach too). --allow-network keeps the host's network, unfiltered.
+///
+/// Where user namespaces are unavailable, palisade warns and runs with
+/// Landlock and seccomp only; it refuses to run the command at all if
+/// Landlock is missing.
 ///
 /// Examples:
 ///   palisade run -- npm test
