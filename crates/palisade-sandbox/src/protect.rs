@@ -17,11 +17,11 @@
 //! (between marker lines, removed with them), so that `git status` inside
 //! the sandbox does not show them and `git add -A` does not commit them.
 //!
-//! A protected name under a directory that does not exist is created only
-//! if that directory is not `.git` (Palisade never creates a `.git`); so in
-//! a project that is not yet a git repository, `git init` inside the
-//! sandbox can still write hooks. Directories created for a placeholder
-//! (`.claude/`, `.vscode/`) are removed with it when empty.
+//! When a protected name's directory is missing too (`.claude/` for
+//! `.claude/settings.json`), the placeholder is an empty file with the
+//! directory's name, so nothing can be created under it during the run.
+//! Palisade never creates a `.git`: in a project that is not yet a git
+//! repository, `git init` inside the sandbox can still write hooks.
 
 use nix::fcntl::{Flock, FlockArg};
 use std::io::{Read, Seek, Write};
@@ -30,15 +30,6 @@ use std::path::{Path, PathBuf};
 /// The names protected by default in every writable root, relative to it;
 /// a trailing `/` marks a directory.
 pub const DEFAULT_PROTECTED: &[&str] = &[
-    ".bashrc",
-    ".bash_profile",
-    ".bash_login",
-    ".bash_logout",
-    ".profile",
-    ".zshrc",
-    ".zshenv",
-    ".zprofile",
-    ".zlogin",
     ".envrc",
     ".gitmodules",
     ".git/config",
@@ -50,18 +41,32 @@ pub const DEFAULT_PROTECTED: &[&str] = &[
     ".vscode/settings.json",
 ];
 
+/// Shell start-up files, protected in a writable root that is the home
+/// directory (elsewhere no shell reads them).
+pub const SHELL_STARTUP: &[&str] = &[
+    ".bashrc",
+    ".bash_profile",
+    ".bash_login",
+    ".bash_logout",
+    ".profile",
+    ".zshrc",
+    ".zshenv",
+    ".zprofile",
+    ".zlogin",
+];
+
 /// The protected paths of a run, ready for [`crate::ns::read_only`].
 #[derive(Debug)]
 pub struct Protected {
     /// Every protected path that now exists (placeholders included).
     pub paths: Vec<PathBuf>,
+    roots: Vec<PathBuf>,
     created: Vec<PathBuf>,
     state: Option<Flock<std::fs::File>>,
 }
 
 /// Resolves `names` under each of `roots`, creating placeholders for the
-/// missing ones. Names whose parent cannot be created (for example under a
-/// missing `.git`, or a read-only directory) are left out.
+/// missing ones (see [`prepare_with_state`]).
 pub fn prepare(roots: &[PathBuf], names: &[String]) -> Protected {
     prepare_with_state(state_dir().as_deref(), roots, names)
 }
@@ -75,61 +80,86 @@ pub fn state_dir() -> Option<PathBuf> {
         .map(|d| d.join("palisade/protect"))
 }
 
-/// [`prepare`] with the placeholder records kept in `state` (none: each
-/// run removes only its own placeholders).
+/// Resolves `names` (relative: under each of `roots`; absolute: that
+/// path) with the placeholder records
+/// kept in `state` (none: each run removes only its own placeholders).
+///
+/// A missing name gets an empty placeholder file (a directory for names
+/// ending in `/`). When the name's directory is missing too (`.claude/`
+/// for `.claude/settings.json`), the placeholder is an empty *file* named
+/// like that directory, so that nothing can be created under it during the
+/// run: one cheap placeholder instead of a directory tree. Nothing is ever
+/// created under a missing `.git`.
 pub fn prepare_with_state(state: Option<&Path>, roots: &[PathBuf], names: &[String]) -> Protected {
     let mut state = state.and_then(|d| open_state(d, roots));
-    let mut paths = Vec::new();
+    let mut paths: Vec<PathBuf> = Vec::new();
     let mut created = Vec::new();
     for root in roots {
         for name in names {
             let dir = name.ends_with('/');
             let rel = Path::new(name.trim_end_matches('/'));
-            if rel.as_os_str().is_empty() || rel.is_absolute() {
+            if rel.as_os_str().is_empty() {
+                continue;
+            }
+            if rel.is_absolute() {
+                // An exact path: protected once, if its directory exists.
+                let parent_ok = rel.parent().is_some_and(Path::is_dir);
+                if paths.iter().any(|p| p == rel) || !parent_ok {
+                    continue;
+                }
+                if std::fs::symlink_metadata(rel).is_err() {
+                    let made = if dir {
+                        std::fs::create_dir(rel)
+                    } else {
+                        std::fs::OpenOptions::new()
+                            .write(true)
+                            .create_new(true)
+                            .open(rel)
+                            .map(drop)
+                    };
+                    if made.is_err() {
+                        continue;
+                    }
+                    created.push(rel.to_path_buf());
+                }
+                paths.push(rel.to_path_buf());
                 continue;
             }
             let path = root.join(rel);
             if std::fs::symlink_metadata(&path).is_ok() {
-                paths.push(path);
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
                 continue;
             }
-            if rel
-                .components()
-                .next()
-                .is_some_and(|c| c.as_os_str() == ".git")
-                && !root.join(".git").is_dir()
-            {
-                continue;
-            }
-            if let Some(parent) = path.parent() {
-                if !parent.exists() {
-                    let mut missing = Vec::new();
-                    let mut p = parent;
-                    while !p.exists() && p.starts_with(root) {
-                        missing.push(p.to_path_buf());
-                        match p.parent() {
-                            Some(up) => p = up,
-                            None => break,
-                        }
-                    }
-                    if std::fs::create_dir_all(parent).is_err() {
-                        continue;
-                    }
-                    created.extend(missing.into_iter().rev());
+            // The top-most missing component under the root.
+            let mut missing = root.clone();
+            let mut is_leaf = false;
+            for (i, c) in rel.components().enumerate() {
+                missing.push(c);
+                if std::fs::symlink_metadata(&missing).is_err() {
+                    is_leaf = i + 1 == rel.components().count();
+                    break;
                 }
             }
-            let made = if dir {
-                std::fs::create_dir(&path)
+            if missing.starts_with(root.join(".git")) && !root.join(".git").is_dir() {
+                continue;
+            }
+            if paths.contains(&missing) {
+                continue;
+            }
+            let made = if dir && is_leaf {
+                std::fs::create_dir(&missing)
             } else {
                 std::fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)
-                    .open(&path)
+                    .open(&missing)
                     .map(drop)
             };
             if made.is_ok() {
-                created.push(path.clone());
-                paths.push(path);
+                created.push(missing.clone());
+                paths.push(missing);
             }
         }
     }
@@ -156,6 +186,7 @@ pub fn prepare_with_state(state: Option<&Path>, roots: &[PathBuf], names: &[Stri
     });
     Protected {
         paths,
+        roots: roots.to_vec(),
         created,
         state,
     }
@@ -166,7 +197,10 @@ impl Protected {
     /// the same project is still going (it will, when it finishes).
     pub fn finish(self) {
         let Some(mut f) = self.state else {
-            remove_empty(&self.created);
+            let left = remove_empty(&self.created);
+            for r in &self.roots {
+                exclude_from_git(r, &left);
+            }
             return;
         };
         if f.relock(FlockArg::LockExclusiveNonblock).is_err() {
@@ -175,15 +209,7 @@ impl Protected {
         let known = read_list(&mut f);
         let left = remove_empty(&known);
         write_list(&mut f, &left);
-        let mut roots: Vec<&Path> = Vec::new();
-        for p in &known {
-            if let Some(r) = work_tree_of(p) {
-                if !roots.contains(&r) {
-                    roots.push(r);
-                }
-            }
-        }
-        for r in roots {
+        for r in &self.roots {
             exclude_from_git(r, &left);
         }
     }
@@ -192,12 +218,6 @@ impl Protected {
 const EXCLUDE_BEGIN: &str =
     "# palisade run: placeholders for protected names (removed when the run ends)";
 const EXCLUDE_END: &str = "# palisade run: end";
-
-/// The work tree (the directory holding `.git/`) a placeholder belongs to:
-/// the nearest ancestor with a `.git` directory.
-fn work_tree_of(p: &Path) -> Option<&Path> {
-    p.ancestors().skip(1).find(|a| a.join(".git").is_dir())
-}
 
 /// Rewrites the marked block of `root/.git/info/exclude` to list the
 /// placeholders in `paths` that are in `root`'s work tree (outside
@@ -330,7 +350,10 @@ mod tests {
         );
         assert!(root.join(".bashrc").is_file());
         assert!(root.join(".git/hooks").is_dir());
-        assert!(root.join(".claude/settings.json").is_file());
+        assert!(
+            root.join(".claude").is_file(),
+            "a missing directory gets one placeholder file"
+        );
         assert_eq!(p.paths.len(), 4);
         let exclude = std::fs::read_to_string(root.join(".git/info/exclude")).unwrap();
         assert!(exclude.contains("\n/.bashrc\n"), "{exclude}");

@@ -110,10 +110,18 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     // Protected names in every writable root but the private tmp.
     let protect_roots: Vec<PathBuf> = write_roots.iter().filter(|r| **r != tmp).cloned().collect();
-    let names: Vec<String> = protect::DEFAULT_PROTECTED
+    let mut names: Vec<String> = protect::DEFAULT_PROTECTED
         .iter()
         .map(|s| s.to_string())
         .collect();
+    // Shell start-up files matter where a shell reads them: in $HOME.
+    if let Some(home) = std::env::var_os("HOME").and_then(|h| std::fs::canonicalize(h).ok()) {
+        if protect_roots.iter().any(|r| home.starts_with(r)) {
+            for n in protect::SHELL_STARTUP {
+                names.push(home.join(n).to_string_lossy().into_owned());
+            }
+        }
+    }
     let protected = protect::prepare(&protect_roots, &names);
     if a.verbose && !scrubbed.dropped.is_empty() {
         eprintln!(
