@@ -283,7 +283,22 @@ pub fn unix_sockets(
                 return;
             }
             *budget -= 1;
+            // The type comes with the directory entry (no stat).
             let Ok(ft) = e.file_type() else { continue };
+            let descend = ft.is_dir() && depth > 1;
+            if !ft.is_socket() && !descend {
+                continue;
+            }
+            if in_tmp && descend {
+                let name = e.file_name();
+                let name = name.as_encoded_bytes();
+                if !TMP_SOCKET_DIRS
+                    .iter()
+                    .any(|p| name.starts_with(p.as_bytes()))
+                {
+                    continue;
+                }
+            }
             let path = e.path();
             if skip.iter().any(|s| path.starts_with(s)) {
                 continue;
@@ -292,14 +307,7 @@ pub fn unix_sockets(
                 if !allow.contains(&path) && !out.contains(&path) {
                     out.push(path);
                 }
-            } else if ft.is_dir() && depth > 1 {
-                if in_tmp {
-                    let name = e.file_name();
-                    let name = name.to_string_lossy();
-                    if !TMP_SOCKET_DIRS.iter().any(|p| name.starts_with(p)) {
-                        continue;
-                    }
-                }
+            } else {
                 walk(&path, depth - 1, allow, skip, out, budget);
             }
         }
