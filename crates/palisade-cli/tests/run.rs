@@ -591,3 +591,81 @@ fn setuid_programs_gain_nothing() {
     assert!(boxed.contains("uid=65534"), "{boxed}");
     assert!(!boxed.contains("euid=0"), "{boxed}");
 }
+
+/// A bounded fork bomb (300 sleeping children) runs to the end unconfined,
+/// harmless at that size; with `--limit-procs 50` it is stopped before 50,
+/// by RLIMIT_NPROC or, as root (whom RLIMIT_NPROC does not count), by the
+/// sandbox's cgroup (#6).
+#[test]
+fn a_fork_bomb_is_stopped_by_the_process_limit() {
+    if !has("python3") {
+        return;
+    }
+    let d = dirs();
+    let probe = r#"import subprocess, sys
+procs = []
+try:
+    for _ in range(300):
+        procs.append(subprocess.Popen(["sleep", "30"]))
+except OSError as e:
+    print("stopped:", e.strerror, file=sys.stderr)
+for p in procs:
+    p.kill()
+    p.wait()
+print(len(procs))
+"#;
+    assert_eq!(python(&d, probe, false, &[]), "300");
+    std::fs::write(d.proj.join("probe.py"), probe).unwrap();
+    let o = sh(&d.proj, "python3 probe.py", true, &["--limit-procs", "50"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("not enforced"), "{err}");
+    let n: u32 = String::from_utf8_lossy(&o.stdout).trim().parse().unwrap();
+    assert!((1..50).contains(&n), "{n} children: {err}");
+    assert!(err.contains("stopped:"), "{err}");
+}
+
+/// A 2 MiB file is written unconfined; with `--limit-file-size 1M` the
+/// writer is stopped (SIGXFSZ or EFBIG) and the file stays at 1 MiB. The
+/// limit is per file: many files can still fill a disk (#6).
+#[test]
+fn a_file_over_the_size_limit_cannot_be_written() {
+    let d = dirs();
+    let script = "head -c 2097152 /dev/zero > big";
+    assert!(sh(&d.proj, script, false, &[]).status.success());
+    assert_eq!(
+        std::fs::metadata(d.proj.join("big")).unwrap().len(),
+        2 << 20
+    );
+    std::fs::remove_file(d.proj.join("big")).unwrap();
+    let o = sh(&d.proj, script, true, &["--limit-file-size", "1M"]);
+    assert!(!o.status.success());
+    assert!(std::fs::metadata(d.proj.join("big")).unwrap().len() <= 1 << 20);
+    // Under the limit is fine.
+    let o = sh(
+        &d.proj,
+        "head -c 1000 /dev/zero > small",
+        true,
+        &["--limit-file-size", "1M"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// With `--limit-memory 64M` a process cannot take 256 MiB of heap;
+/// unconfined it can (#6).
+#[test]
+fn the_memory_limit_stops_a_large_allocation() {
+    if !has("python3") {
+        return;
+    }
+    let d = dirs();
+    let probe = r#"try:
+    b = bytearray(256 << 20); print("allocated")
+except MemoryError:
+    print("refused")
+"#;
+    assert_eq!(python(&d, probe, false, &[]), "allocated");
+    assert_eq!(
+        python(&d, probe, true, &["--limit-memory", "64M"]),
+        "refused"
+    );
+}

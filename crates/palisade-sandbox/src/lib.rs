@@ -9,7 +9,11 @@
 //!   (`~/.ssh`, `~/.aws`, …) are covered by empty read-only mounts;
 //! - [`syscalls`]: a seccomp filter that refuses the system calls used to
 //!   read other processes or reach the kernel's attack surface (ptrace,
-//!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …).
+//!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …),
+//!   new namespaces, terminal injection and unusual sockets, with
+//!   `NO_NEW_PRIVS` so that setuid binaries gain nothing;
+//! - [`limits`]: caps on processes, file size and memory (resource limits,
+//!   and a cgroup for root), against fork bombs and runaway writers.
 //!
 //! The network namespace and the domain proxy are later layers.
 
@@ -17,5 +21,6 @@
 
 pub mod env;
 pub mod fs;
+pub mod limits;
 pub mod ns;
 pub mod syscalls;

@@ -1,7 +1,7 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
 use anyhow::Context as _;
-use palisade_sandbox::{env, fs, ns, syscalls};
+use palisade_sandbox::{env, fs, limits, ns, syscalls};
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
@@ -18,7 +18,15 @@ use std::process::Command;
 /// --env-pass name: tokens and keys in your shell never reach it.
 ///
 /// A seccomp filter refuses ptrace, process_vm_readv/writev, io_uring, bpf,
-/// perf_event_open, keyrings, module loading, mount and file handles (EPERM).
+/// perf_event_open, userfaultfd, keyrings, module loading, mounts and file
+/// handles, new namespaces (unshare, setns, clone with namespace flags),
+/// TIOCSTI/TIOCLINUX, and raw, packet, vsock and non-route netlink sockets
+/// (EPERM). NO_NEW_PRIVS is set: setuid programs such as sudo gain nothing.
+///
+/// Limits: at most 4096 processes and threads at once (--limit-procs) and
+/// files of at most 8 GiB (--limit-file-size); no memory cap unless
+/// --limit-memory is given (per process). The file-size cap stops one
+/// runaway file, not many small ones.
 ///
 /// Credential paths under $HOME (~/.ssh, ~/.aws, ~/.azure, ~/.config/gcloud,
 /// ~/.kube, ~/.docker, ~/.gnupg, ~/.config/gh, ~/.netrc, ~/.npmrc,
@@ -56,6 +64,15 @@ pub struct Args {
     /// commands you would let reach anywhere.
     #[arg(long)]
     allow_network: bool,
+    /// Most processes and threads the command may run at once, or `none`.
+    #[arg(long, value_name = "N|none", default_value = "4096", value_parser = parse_count)]
+    limit_procs: Limit,
+    /// Largest file the command may write (512K, 100M, 8G, …), or `none`.
+    #[arg(long, value_name = "SIZE|none", default_value = "8G", value_parser = parse_size)]
+    limit_file_size: Limit,
+    /// Most heap memory each process may take (e.g. 4G), or `none`.
+    #[arg(long, value_name = "SIZE|none", default_value = "none", value_parser = parse_size)]
+    limit_memory: Limit,
     /// Also pass this environment variable (repeatable).
     #[arg(long, value_name = "NAME")]
     env_pass: Vec<String>,
@@ -83,6 +100,24 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     scrubbed
         .kept
         .push(("TMPDIR".into(), tmp.clone().into_os_string()));
+    // Limits before the namespaces and Landlock: for root, the process cap
+    // is a cgroup, made from the host's view and before writes are fenced.
+    let limits = limits::Limits {
+        max_processes: a.limit_procs.0,
+        max_file_size: a.limit_file_size.0,
+        max_memory: a.limit_memory.0,
+        max_open_files: None,
+    };
+    match limits::apply(&limits) {
+        Ok(limits::ProcessCap::Unenforced(e)) => {
+            eprintln!("palisade run: warning: process limit not enforced: {e}");
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e).context("setting up the sandbox");
+        }
+    }
     // Namespaces first: the seccomp filter below refuses `mount`.
     let mut hide: Vec<PathBuf> = std::env::var_os("HOME")
         .map(|h| ns::home_credentials(std::path::Path::new(&h)))
@@ -188,6 +223,24 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         (None, Some(sig)) => u8::try_from(128 + (sig & 0x7f)).unwrap_or(1),
         (None, None) => 1,
     })
+}
+
+/// A limit from the command line: `None` for `none`.
+#[derive(Debug, Clone, Copy)]
+struct Limit(Option<u64>);
+
+fn parse_size(text: &str) -> Result<Limit, limits::LimitError> {
+    limits::parse_size(text).map(Limit)
+}
+
+fn parse_count(text: &str) -> Result<Limit, String> {
+    match text {
+        "none" | "unlimited" => Ok(Limit(None)),
+        n => n
+            .parse()
+            .map(|n| Limit(Some(n)))
+            .map_err(|_| format!("`{n}` is not a number or `none`")),
+    }
 }
 
 /// A new mode-0700 directory under the system temp dir, for the command's
