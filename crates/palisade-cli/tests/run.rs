@@ -599,3 +599,360 @@ fn dev_shm_sys_and_proc_sys_are_not_writable() {
     }
     assert!(!Path::new(&shm).exists());
 }
+
+/// Is `tool` on PATH? Attack tests that need it say so and pass when not.
+fn has(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("skipped: {tool} is not installed");
+    }
+    found
+}
+
+/// Runs `python3 probe.py` (written from `code`) unconfined or in the
+/// sandbox with `extra` flags, and returns its stdout, trimmed.
+fn python(d: &Dirs, code: &str, sandboxed: bool, extra: &[&str]) -> String {
+    std::fs::write(d.proj.join("probe.py"), code).unwrap();
+    let o = sh(&d.proj, "python3 probe.py", sandboxed, extra);
+    assert!(
+        o.status.success(),
+        "sandboxed={sandboxed}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn errnos(out: &str) -> Vec<i32> {
+    out.split_whitespace().map(|x| x.parse().unwrap()).collect()
+}
+
+/// `unshare -r` (a new user namespace: root again, with mount rights) and
+/// `unshare -m` (a new mount namespace, where the hiding mounts could be
+/// undone) work unconfined as root; in the sandbox the seccomp filter
+/// refuses them, although the sandbox's own user namespace would allow
+/// both (#6).
+#[test]
+fn unshare_cannot_regain_mount_rights() {
+    if !has("unshare") {
+        return;
+    }
+    let d = dirs();
+    let script = "unshare -r true && echo r:ok; unshare -m true && echo m:ok; true";
+    let free = String::from_utf8_lossy(&sh(&d.proj, script, false, &[]).stdout).into_owned();
+    if !free.contains("r:ok") {
+        eprintln!("skipped: user namespaces are unavailable here even unconfined");
+        return;
+    }
+    let o = sh(&d.proj, script, true, &[]);
+    let boxed = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(boxed.trim(), "", "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Operation not permitted"));
+}
+
+/// TIOCSTI pushes keystrokes into a terminal: here a fresh pty made the
+/// probe's controlling terminal, which needs no privilege; the same
+/// request with junk in the upper 32 bits (which the kernel ignores) is
+/// tried too. TIOCLINUX needs a Linux console: on a pty it fails with
+/// another error unconfined (#6).
+#[test]
+fn terminal_injection_is_refused() {
+    if !has("python3") {
+        return;
+    }
+    let d = dirs();
+    let probe = r#"import ctypes, errno, fcntl, os, pty, termios
+libc = ctypes.CDLL(None, use_errno=True)
+def err(f):
+    try:
+        f(); return 0
+    except OSError as e:
+        return e.errno
+master, slave = pty.openpty()
+name = os.ttyname(slave)
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    tty = os.open(name, os.O_RDWR)  # becomes the controlling terminal
+    def high():
+        if libc.ioctl(tty, ctypes.c_ulong(0x100000000 | termios.TIOCSTI), ctypes.c_char_p(b"x")) != 0:
+            raise OSError(ctypes.get_errno(), "ioctl")
+    out = [err(lambda: fcntl.ioctl(tty, termios.TIOCSTI, b"x")), err(high),
+           err(lambda: fcntl.ioctl(tty, 0x541C, b"\x00"))]  # TIOCLINUX
+    os.write(w, " ".join(map(str, out)).encode()); os._exit(0)
+os.close(w); os.wait()
+print(os.read(r, 100).decode())
+"#;
+    let free = errnos(&python(&d, probe, false, &[]));
+    assert_eq!(&free[..2], &[0, 0], "TIOCSTI works unconfined");
+    assert_ne!(free[2], EPERM, "TIOCLINUX is not refused unconfined");
+    assert_eq!(
+        errnos(&python(&d, probe, true, &[])),
+        vec![EPERM, EPERM, EPERM]
+    );
+}
+
+/// Raw IP, packet, vsock, AF_ALG, AF_KEY and non-route netlink sockets
+/// (audit, uevents, nf_tables) open unconfined as root (or fail only
+/// because this kernel lacks the family); in the sandbox they get EPERM,
+/// also with SOCK_CLOEXEC | SOCK_NONBLOCK in the type. NETLINK_ROUTE,
+/// Unix and ordinary IP sockets still work (#6).
+#[test]
+fn raw_packet_vsock_and_netlink_sockets_are_refused() {
+    if !has("python3") {
+        return;
+    }
+    let d = dirs();
+    let probe = r#"import socket
+S = socket
+tries = [
+    (S.AF_INET, S.SOCK_RAW, S.IPPROTO_ICMP),
+    (S.AF_INET6, S.SOCK_RAW | S.SOCK_CLOEXEC | S.SOCK_NONBLOCK, S.IPPROTO_ICMPV6),
+    (S.AF_PACKET, S.SOCK_RAW, 0x0300),
+    (S.AF_INET, 10, 0x0300),  # SOCK_PACKET
+    (S.AF_NETLINK, S.SOCK_RAW, 9),  # NETLINK_AUDIT
+    (S.AF_NETLINK, S.SOCK_DGRAM | S.SOCK_CLOEXEC, 15),  # NETLINK_KOBJECT_UEVENT
+    (S.AF_NETLINK, S.SOCK_RAW, 12),  # NETLINK_NETFILTER
+    (40, S.SOCK_STREAM, 0),  # AF_VSOCK
+    (38, S.SOCK_SEQPACKET, 0),  # AF_ALG
+    (15, S.SOCK_RAW, 2),  # AF_KEY, PF_KEY_V2
+]
+allowed = [
+    (S.AF_NETLINK, S.SOCK_RAW | S.SOCK_CLOEXEC, 0),  # NETLINK_ROUTE
+    (S.AF_UNIX, S.SOCK_STREAM, 0),
+    (S.AF_INET, S.SOCK_STREAM, 0),
+    (S.AF_INET6, S.SOCK_DGRAM, 0),
+]
+def err(f, t, p):
+    try:
+        socket.socket(f, t, p).close(); return 0
+    except OSError as e:
+        return e.errno
+print(" ".join(str(err(*t)) for t in tries + allowed))
+"#;
+    let free = errnos(&python(&d, probe, false, &[]));
+    if !nix_is_root() {
+        eprintln!("skipped the unconfined half: raw sockets need root");
+    } else {
+        assert_eq!(&free[..5], &[0, 0, 0, 0, 0], "open unconfined: {free:?}");
+        assert!(
+            free.iter().all(|&e| e != EPERM),
+            "not refused unconfined: {free:?}"
+        );
+    }
+    let boxed = errnos(&python(&d, probe, true, &[]));
+    assert_eq!(boxed, [vec![EPERM; 10], vec![0; 4]].concat());
+}
+
+/// bpf (an array map), userfaultfd, keyctl, the new mount API (open_tree
+/// of /tmp, fsopen) and clone3 work unconfined as root; in the sandbox the
+/// first four get EPERM and clone3 ENOSYS, so that libc falls back to
+/// clone(2) (#6). x86_64 system call numbers.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn bpf_userfaultfd_keyctl_mount_api_and_clone3_are_refused() {
+    if !has("python3") {
+        return;
+    }
+    let d = dirs();
+    let probe = r#"import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def err(*args):
+    r = libc.syscall(*args)
+    return 0 if r >= 0 else ctypes.get_errno()
+attr = (ctypes.c_uint32 * 32)(2, 4, 4, 1)  # BPF_MAP_TYPE_ARRAY, key 4, value 4, 1 entry
+out = [
+    err(321, 0, attr, ctypes.sizeof(attr)),  # bpf(BPF_MAP_CREATE)
+    err(323, os.O_CLOEXEC),  # userfaultfd
+    err(250, 0, ctypes.c_long(-4), 1),  # keyctl(GET_KEYRING_ID, USER_KEYRING, create)
+    err(428, -100, b"/tmp", 1),  # open_tree(AT_FDCWD, "/tmp", OPEN_TREE_CLONE)
+    err(430, b"tmpfs", 0),  # fsopen
+    err(435, None, 0),  # clone3 without arguments: EINVAL if it is allowed
+]
+print(" ".join(map(str, out)))
+"#;
+    let free = errnos(&python(&d, probe, false, &[]));
+    if nix_is_root() {
+        assert_eq!(free, vec![0, 0, 0, 0, 0, libc_einval()], "{free:?}");
+    } else {
+        eprintln!("skipped the unconfined half: bpf and the mount API need root");
+    }
+    assert_eq!(
+        errnos(&python(&d, probe, true, &[])),
+        vec![EPERM, EPERM, EPERM, EPERM, EPERM, ENOSYS]
+    );
+}
+
+/// `ENOSYS` on Linux.
+const ENOSYS: i32 = 38;
+
+fn libc_einval() -> i32 {
+    22
+}
+
+fn nix_is_root() -> bool {
+    String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout).trim() == "0"
+}
+
+/// What the filter must not break: threads, fork, posix_spawn, subprocess,
+/// bash pipelines and substitutions, getaddrinfo, route netlink, git.
+#[test]
+fn threads_fork_spawn_and_common_tools_still_work() {
+    if !has("python3") || !has("git") {
+        return;
+    }
+    let d = dirs();
+    let probe = r#"import concurrent.futures, os, socket, subprocess, threading
+t = threading.Thread(target=lambda: None); t.start(); t.join()
+with concurrent.futures.ThreadPoolExecutor(8) as ex:
+    assert list(ex.map(lambda x: x * 2, range(8))) == [x * 2 for x in range(8)]
+pid = os.posix_spawn("/bin/sh", ["sh", "-c", "exit 3"], os.environ)
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 3
+pid = os.fork()
+if pid == 0:
+    os._exit(4)
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 4
+out = subprocess.run(["bash", "-c", "x=$(echo hi | cat); (exit 0) && echo $x"], capture_output=True, text=True, check=True)
+assert out.stdout == "hi\n"
+socket.getaddrinfo("localhost", 80)
+subprocess.run(["git", "init", "-q", "repo"], check=True)
+subprocess.run(["git", "-C", "repo", "-c", "user.name=a", "-c", "user.email=a@b.c", "commit", "-q", "--allow-empty", "-m", "m"], check=True)
+print("ok")
+"#;
+    assert_eq!(python(&d, probe, false, &[]), "ok");
+    std::fs::remove_dir_all(d.proj.join("repo")).unwrap();
+    assert_eq!(python(&d, probe, true, &[]), "ok");
+}
+
+/// A setuid-root program run by an unprivileged user gains root
+/// unconfined; in the sandbox NO_NEW_PRIVS is set and the setuid bit is
+/// ignored. Needs root to make the program and `setpriv` to drop to
+/// `nobody`; `NoNewPrivs` is checked in any case (#6).
+#[test]
+fn setuid_programs_gain_nothing() {
+    let d = dirs();
+    let nnp = |sandboxed| {
+        let o = sh(&d.proj, "grep NoNewPrivs /proc/self/status", sandboxed, &[]);
+        String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .last()
+            .map(str::to_string)
+    };
+    assert_eq!(nnp(false).as_deref(), Some("0"));
+    assert_eq!(nnp(true).as_deref(), Some("1"));
+    if !nix_is_root() || !has("setpriv") {
+        eprintln!("skipped the setuid half: needs root and setpriv");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt as _;
+    let id = d.proj.join("suid-id");
+    std::fs::copy("/usr/bin/id", &id).unwrap();
+    std::fs::set_permissions(&id, std::fs::Permissions::from_mode(0o4755)).unwrap();
+    // `nobody` must reach the program and the project.
+    let mut p = d.proj.clone();
+    while p.parent().is_some() {
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode | 0o755)).unwrap();
+        if p == std::env::temp_dir() || !p.pop() {
+            break;
+        }
+    }
+    let as_nobody = |sandboxed: bool| {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        if sandboxed {
+            c.arg(env!("CARGO_BIN_EXE_palisade")).args(["run", "--"]);
+        }
+        let o = c.arg(&id).current_dir(&d.proj).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    };
+    let free = as_nobody(false);
+    if !free.contains("euid=0") {
+        eprintln!("skipped the setuid half: the temp dir is mounted nosuid ({free})");
+        return;
+    }
+    let boxed = as_nobody(true);
+    assert!(boxed.contains("uid=65534"), "{boxed}");
+    assert!(!boxed.contains("euid=0"), "{boxed}");
+}
+
+/// A bounded fork bomb (300 sleeping children) runs to the end unconfined,
+/// harmless at that size; with `--limit-procs 50` it is stopped before 50,
+/// by RLIMIT_NPROC or, as root (whom RLIMIT_NPROC does not count), by the
+/// sandbox's cgroup (#6).
+#[test]
+fn a_fork_bomb_is_stopped_by_the_process_limit() {
+    if !has("python3") {
+        return;
+    }
+    let d = dirs();
+    let probe = r#"import subprocess, sys
+procs = []
+try:
+    for _ in range(300):
+        procs.append(subprocess.Popen(["sleep", "30"]))
+except OSError as e:
+    print("stopped:", e.strerror, file=sys.stderr)
+for p in procs:
+    p.kill()
+    p.wait()
+print(len(procs))
+"#;
+    assert_eq!(python(&d, probe, false, &[]), "300");
+    std::fs::write(d.proj.join("probe.py"), probe).unwrap();
+    let o = sh(&d.proj, "python3 probe.py", true, &["--limit-procs", "50"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("not enforced"), "{err}");
+    let n: u32 = String::from_utf8_lossy(&o.stdout).trim().parse().unwrap();
+    assert!((1..50).contains(&n), "{n} children: {err}");
+    assert!(err.contains("stopped:"), "{err}");
+}
+
+/// A 2 MiB file is written unconfined; with `--limit-file-size 1M` the
+/// writer is stopped (SIGXFSZ or EFBIG) and the file stays at 1 MiB. The
+/// limit is per file: many files can still fill a disk (#6).
+#[test]
+fn a_file_over_the_size_limit_cannot_be_written() {
+    let d = dirs();
+    let script = "head -c 2097152 /dev/zero > big";
+    assert!(sh(&d.proj, script, false, &[]).status.success());
+    assert_eq!(
+        std::fs::metadata(d.proj.join("big")).unwrap().len(),
+        2 << 20
+    );
+    std::fs::remove_file(d.proj.join("big")).unwrap();
+    let o = sh(&d.proj, script, true, &["--limit-file-size", "1M"]);
+    assert!(!o.status.success());
+    assert!(std::fs::metadata(d.proj.join("big")).unwrap().len() <= 1 << 20);
+    // Under the limit is fine.
+    let o = sh(
+        &d.proj,
+        "head -c 1000 /dev/zero > small",
+        true,
+        &["--limit-file-size", "1M"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// With `--limit-memory 64M` a process cannot take 256 MiB of heap;
+/// unconfined it can (#6).
+#[test]
+fn the_memory_limit_stops_a_large_allocation() {
+    if !has("python3") {
+        return;
+    }
+    let d = dirs();
+    let probe = r#"try:
+    b = bytearray(256 << 20); print("allocated")
+except MemoryError:
+    print("refused")
+"#;
+    assert_eq!(python(&d, probe, false, &[]), "allocated");
+    assert_eq!(
+        python(&d, probe, true, &["--limit-memory", "64M"]),
+        "refused"
+    );
+}

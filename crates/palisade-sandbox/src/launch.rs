@@ -21,7 +21,7 @@
 //! come back to the caller through a close-on-exec pipe, so
 //! [`start`] either returns a running sandbox or says what failed.
 
-use crate::{fs, ns, sys, syscalls};
+use crate::{fs, limits, ns, sys, syscalls};
 use nix::sys::prctl;
 use nix::sys::signal::{kill, SigSet, SigmaskHow, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
@@ -71,6 +71,11 @@ pub struct Plan {
     /// Start the command in a new session (`setsid(2)`), without a
     /// controlling terminal.
     pub new_session: bool,
+    /// Resource limits of the command (set just before it is executed).
+    pub limits: limits::Limits,
+    /// A cgroup directory the sandbox joins first (`cgroup.procs`), for a
+    /// process cap where `RLIMIT_NPROC` does not count (root).
+    pub cgroup: Option<PathBuf>,
     /// Say on stderr what was set up.
     pub verbose: bool,
 }
@@ -248,8 +253,13 @@ fn holder(plan: &Plan, err: OwnedFd, parent: Pid, old_mask: SigSet) -> ! {
     if sys::parent() != parent {
         std::process::exit(1);
     }
-    let _ = prctl::set_dumpable(false);
     let pipe = std::fs::File::from(err);
+    if let Some(cg) = &plan.cgroup {
+        // "0" is the writer itself; its children are born inside.
+        if let Err(e) = std::fs::write(cg.join("cgroup.procs"), "0") {
+            fail(pipe, SETUP, &format!("joining {}: {e}", cg.display()));
+        }
+    }
     let isolate = plan.network != Network::Host;
     match ns::unshare_all(isolate) {
         Ok(()) => {}
@@ -262,6 +272,9 @@ fn holder(plan: &Plan, err: OwnedFd, parent: Pid, old_mask: SigSet) -> ! {
         }
         Err(e) => fail(pipe, SETUP, &e.to_string()),
     }
+    // Not before the id maps are written: a non-dumpable process's /proc
+    // files belong to root, which an unprivileged caller is not.
+    let _ = prctl::set_dumpable(false);
     let hidden = match ns::hide(&plan.hide) {
         Ok(h) => h,
         Err(e) => fail(pipe, SETUP, &e.to_string()),
@@ -370,6 +383,9 @@ fn command(plan: &Plan, pipe: std::fs::File, old_mask: SigSet) -> ! {
     };
     if let Err(e) = sys::drop_capabilities() {
         fail(pipe, SETUP, &format!("dropping capabilities: {e}"));
+    }
+    if let Err(e) = limits::set_rlimits(&plan.limits) {
+        fail(pipe, SETUP, &e.to_string());
     }
     if let Err(e) = syscalls::confine() {
         fail(pipe, SETUP, &e.to_string());

@@ -10,8 +10,11 @@
 //!   covered by empty read-only mounts;
 //! - [`syscalls`]: a seccomp filter that refuses the system calls used to
 //!   read other processes or reach the kernel's attack surface (ptrace,
-//!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …).
-//!
+//!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …),
+//!   new namespaces, terminal injection and unusual sockets, with
+//!   `NO_NEW_PRIVS` so that setuid binaries gain nothing;
+//! - [`limits`]: caps on processes, file size and memory (resource limits,
+//!   and a cgroup for root), against fork bombs and runaway writers;
 //! - [`protect`]: protected names (shell start-up files, git hooks, agent
 //!   settings) made read-only inside writable roots;
 //! - [`launch`]: the process tree that applies all of these, with a pid
@@ -24,6 +27,7 @@ pub mod bridge;
 pub mod env;
 pub mod fs;
 pub mod launch;
+pub mod limits;
 pub mod ns;
 pub mod protect;
 pub mod sys;

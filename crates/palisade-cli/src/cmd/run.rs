@@ -1,7 +1,7 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
 use anyhow::Context as _;
-use palisade_sandbox::{env, fs, launch, ns, protect};
+use palisade_sandbox::{env, fs, launch, limits, ns, protect};
 use std::io::IsTerminal as _;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
@@ -38,7 +38,15 @@ use std::path::PathBuf;
 /// (Landlock scopes).
 ///
 /// A seccomp filter refuses ptrace, process_vm_readv/writev, io_uring, bpf,
-/// perf_event_open, keyrings, module loading, mount and file handles (EPERM).
+/// perf_event_open, userfaultfd, keyrings, module loading, mounts and file
+/// handles, new namespaces (unshare, setns, clone with namespace flags),
+/// TIOCSTI/TIOCLINUX, and raw, packet, vsock and non-route netlink sockets
+/// (EPERM). NO_NEW_PRIVS is set: setuid programs such as sudo gain nothing.
+///
+/// Limits: at most 4096 processes and threads at once (--limit-procs) and
+/// files of at most 8 GiB (--limit-file-size); no memory cap unless
+/// --limit-memory is given (per process). The file-size cap stops one
+/// runaway file, not many small ones.
 ///
 /// The network is cut off by default: the command gets its own network
 /// namespace with only a loopback interface (the host's 127.0.0.1 is out of
@@ -71,6 +79,15 @@ pub struct Args {
     /// commands you would let reach anywhere.
     #[arg(long)]
     allow_network: bool,
+    /// Most processes and threads the command may run at once, or `none`.
+    #[arg(long, value_name = "N|none", default_value = "4096", value_parser = parse_count)]
+    limit_procs: Limit,
+    /// Largest file the command may write (512K, 100M, 8G, …), or `none`.
+    #[arg(long, value_name = "SIZE|none", default_value = "8G", value_parser = parse_size)]
+    limit_file_size: Limit,
+    /// Most heap memory each process may take (e.g. 4G), or `none`.
+    #[arg(long, value_name = "SIZE|none", default_value = "none", value_parser = parse_size)]
+    limit_memory: Limit,
     /// Also pass this environment variable (repeatable).
     #[arg(long, value_name = "NAME")]
     env_pass: Vec<String>,
@@ -134,6 +151,24 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             }
         );
     }
+    let limits = limits::Limits {
+        max_processes: a.limit_procs.0,
+        max_file_size: a.limit_file_size.0,
+        max_memory: a.limit_memory.0,
+        max_open_files: None,
+    };
+    // Root is exempt from RLIMIT_NPROC: its process cap is a cgroup, made
+    // here from the host's view, joined by the sandbox's first process.
+    let cgroup = match limits.max_processes {
+        Some(n) if !limits::nproc_rlimit_counts() => match limits::Cgroup::create(n) {
+            Ok(cg) => Some(cg),
+            Err(e) => {
+                eprintln!("palisade run: warning: process limit not enforced: {e}");
+                None
+            }
+        },
+        _ => None,
+    };
     let plan = launch::Plan {
         program: program.into(),
         args: args.iter().map(Into::into).collect(),
@@ -148,6 +183,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             launch::Network::None
         },
         new_session: !std::io::stdin().is_terminal(),
+        limits,
+        cgroup: cgroup.as_ref().map(|c| c.path().to_path_buf()),
         verbose: a.verbose,
     };
     let code = match launch::start(&plan) {
@@ -158,8 +195,29 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         }
     };
     protected.finish();
+    if let Some(cg) = cgroup {
+        let _ = cg.remove();
+    }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(code)
+}
+
+/// A limit from the command line: `None` for `none`.
+#[derive(Debug, Clone, Copy)]
+struct Limit(Option<u64>);
+
+fn parse_size(text: &str) -> Result<Limit, limits::LimitError> {
+    limits::parse_size(text).map(Limit)
+}
+
+fn parse_count(text: &str) -> Result<Limit, String> {
+    match text {
+        "none" | "unlimited" => Ok(Limit(None)),
+        n => n
+            .parse()
+            .map(|n| Limit(Some(n)))
+            .map_err(|_| format!("`{n}` is not a number or `none`")),
+    }
 }
 
 /// A new mode-0700 directory under the system temp dir, for the command's
