@@ -11,11 +11,15 @@
 //!   read other processes or reach the kernel's attack surface (ptrace,
 //!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …).
 //!
-//! The network namespace and the domain proxy are later layers.
+//! - [`profile`]: named profiles (TOML, built-in or the user's and the
+//!   organisation's) saying what a command may write, read and reach.
+//!
+//! The domain proxy is a later layer.
 
 #![deny(missing_docs)]
 
 pub mod env;
 pub mod fs;
 pub mod ns;
+pub mod profile;
 pub mod syscalls;
