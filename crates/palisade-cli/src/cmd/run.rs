@@ -1,13 +1,17 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
 use anyhow::Context as _;
-use palisade_sandbox::{env, fs, ns, syscalls};
+use palisade_sandbox::{env, fs, ns, profile, syscalls};
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::Command;
 
 /// Run a command in Palisade's sandbox and return its exit status.
+///
+/// What the sandbox allows is a profile (--profile; `palisade run --profile
+/// NAME` with a built-in or your own, see docs/SANDBOX.md). With the default,
+/// workspace:
 ///
 /// The command and every process it starts can read and execute anything
 /// but write only under the project (the current directory), a private
@@ -35,6 +39,8 @@ use std::process::Command;
 ///
 /// Examples:
 ///   palisade run -- npm test
+///   palisade run --profile untrusted -- make   (all of $HOME hidden but the project)
+///   palisade run --profile read-only -- ./inspect.sh
 ///   palisade run --allow-write ~/.cache/pip -- pip install -r requirements.txt
 ///   palisade run --env-pass NPM_TOKEN -- npm publish
 ///   palisade run --verbose -- sh -c 'echo hi > /etc/x'   (fails: read-only)
@@ -44,6 +50,13 @@ use std::process::Command;
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
+    /// The profile: what is writable, hidden and reachable (default:
+    /// workspace). Built-in: workspace, workspace-net, read-only,
+    /// untrusted, agent; yours in ~/.config/palisade/profiles/NAME.toml,
+    /// the organisation's in /etc/palisade/profiles/NAME.toml (which wins).
+    /// A project's own files are never read. The flags below add to it.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
     /// Also allow writes under this path (repeatable).
     #[arg(long, value_name = "PATH")]
     allow_write: Vec<PathBuf>,
@@ -71,26 +84,74 @@ pub struct Args {
 /// Runs `palisade run`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let project = std::env::current_dir().context("reading the current directory")?;
-    let tmp = private_tmp()?;
-    let mut write_roots = vec![project.clone(), tmp.clone()];
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|h| h.is_absolute());
+    let name = a.profile.as_deref().unwrap_or(profile::DEFAULT_PROFILE);
+    let mut allow_write = Vec::new();
     for p in &a.allow_write {
         let p = std::fs::canonicalize(p)
             .with_context(|| format!("--allow-write {}: no such path", p.display()))?;
-        write_roots.push(p);
+        allow_write.push(p);
     }
-    let mut scrubbed = env::scrub(std::env::vars_os(), &a.env_pass);
-    scrubbed.kept.retain(|(k, _)| k != "TMPDIR");
-    scrubbed
-        .kept
-        .push(("TMPDIR".into(), tmp.clone().into_os_string()));
+    let grants = profile::Grants {
+        allow_write,
+        deny_read: a.deny_read.clone(),
+        allow_domains: Vec::new(),
+        env_pass: a.env_pass.clone(),
+    };
+    let plan = profile::resolve(name, &profile::Lookup::new(home.as_deref()))
+        .and_then(|p| p.with_cli(&grants))
+        .and_then(|p| p.plan(&project, home.as_deref()))
+        .with_context(|| format!("profile `{name}`"))?;
+    let tmp = if plan.private_tmp {
+        Some(private_tmp()?)
+    } else {
+        None
+    };
+    let cleanup = || {
+        if let Some(t) = &tmp {
+            let _ = std::fs::remove_dir_all(t);
+        }
+    };
+    let mut write_roots: Vec<PathBuf> = tmp.iter().cloned().collect();
+    let mut missing = Vec::new();
+    for r in &plan.write_roots {
+        // Paths a profile names may not exist here (another agent's state
+        // directory); they are skipped.
+        match std::fs::canonicalize(r) {
+            Ok(c) if !write_roots.contains(&c) => write_roots.push(c),
+            Ok(_) => {}
+            Err(_) => missing.push(r.display().to_string()),
+        }
+    }
+    let mut scrubbed = env::scrub(std::env::vars_os(), &plan.env_pass);
+    if let Some(t) = &tmp {
+        scrubbed.kept.retain(|(k, _)| k != "TMPDIR");
+        scrubbed
+            .kept
+            .push(("TMPDIR".into(), t.clone().into_os_string()));
+    }
+    let isolate_network = match plan.network {
+        _ if a.allow_network => false,
+        profile::Network::Host => false,
+        profile::Network::None => true,
+        profile::Network::Proxy => {
+            eprintln!(
+                "palisade run: warning: profile `{name}` wants network through the domain proxy, \
+                 which this build does not have yet: the network stays off"
+            );
+            true
+        }
+    };
+    if !plan.limits.is_empty() {
+        eprintln!(
+            "palisade run: warning: profile `{name}` sets resource limits, which this build \
+             does not enforce yet"
+        );
+    }
     // Namespaces first: the seccomp filter below refuses `mount`.
-    let mut hide: Vec<PathBuf> = std::env::var_os("HOME")
-        .map(|h| ns::home_credentials(std::path::Path::new(&h)))
-        .unwrap_or_default();
-    for p in &a.deny_read {
-        hide.push(std::path::absolute(p).unwrap_or_else(|_| p.clone()));
-    }
-    let entered = match ns::enter(&hide, !a.allow_network) {
+    let entered = match ns::enter(&plan.hide, isolate_network) {
         Ok(e) => Some(e),
         Err(e @ ns::NsError::Unavailable(_)) => {
             eprintln!(
@@ -100,7 +161,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             None
         }
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
+            cleanup();
             return Err(e).context("setting up the sandbox");
         }
     };
@@ -110,12 +171,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let enforcement = match enforcement {
         Ok(e) => e,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
+            cleanup();
             return Err(e).context("setting up the sandbox");
         }
     };
     if let Err(e) = syscalls::confine() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        cleanup();
         return Err(e).context("setting up the sandbox");
     }
     if a.verbose {
@@ -123,6 +184,14 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             .iter()
             .map(|p| p.display().to_string())
             .collect();
+        eprintln!(
+            "palisade run: profile `{name}`{}",
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!(" (skipped, missing: {})", missing.join(", "))
+            }
+        );
         eprintln!(
             "palisade run: Landlock {} enforced; seccomp filter on; writable: {}",
             match enforcement {
@@ -144,7 +213,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             eprintln!(
                 "palisade run: network: {}",
                 match e.loopback_up {
-                    None => "the host's (--allow-network)",
+                    None => "the host's",
                     Some(true) => "none (loopback only)",
                     Some(false) => "none (loopback down: `ip` not found)",
                 }
@@ -171,7 +240,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         .env_clear()
         .envs(scrubbed.kept)
         .status();
-    let _ = std::fs::remove_dir_all(&tmp);
+    cleanup();
     let status = match status {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
