@@ -29,7 +29,7 @@
 //! `extends = "NAME"` starts from another profile: the child's scalars
 //! (`description`, `network`, `write.project`, `write.tmp`, `deny_read.home`,
 //! each limit) replace the parent's, and its lists add to the parent's.
-//! Chains of any length are allowed; a loop is an error. A file may extend
+//! Chains up to [`MAX_DEPTH`] deep are allowed; a loop is an error. A file may extend
 //! its own name (`~/.config/palisade/profiles/workspace.toml` with
 //! `extends = "workspace"`): that means the next profile of that name in the
 //! lookup order (here the built-in). A managed profile never extends a
