@@ -14,4 +14,5 @@
 #![deny(missing_docs)]
 
 pub mod claude_code;
+pub mod sandbox;
 pub mod secrets;

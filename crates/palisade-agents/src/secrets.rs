@@ -638,6 +638,17 @@ pub fn redact_wrapper(command: &str, exe: &Path) -> String {
     )
 }
 
+/// The command inside `wrapped` if it is exactly [`redact_wrapper`]`(command,
+/// exe)` for some command.
+pub fn redact_unwrap<'a>(wrapped: &'a str, exe: &Path) -> Option<&'a str> {
+    let exe = shell_quote(&exe.to_string_lossy());
+    wrapped
+        .strip_prefix("( set -o pipefail; ( { ")?
+        .strip_suffix(&format!(
+            "\n}} 2>&1 1>&3 3>&- | {exe} redact 1>&2 3>&- ) 3>&1 | {exe} redact )"
+        ))
+}
+
 /// True if `command` was already rewritten by [`redact_wrapper`] for `exe`.
 pub fn is_wrapped(command: &str, exe: &Path) -> bool {
     command.contains(&format!("{} redact", shell_quote(&exe.to_string_lossy())))
@@ -660,6 +671,15 @@ pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
 mod tests {
     use super::*;
     use pretty_assertions::assert_eq;
+
+    #[test]
+    fn the_redact_wrapper_unwraps() {
+        let exe = Path::new("/opt/p q/palisade");
+        let w = redact_wrapper("cat 'a b'\n# c", exe);
+        assert_eq!(redact_unwrap(&w, exe), Some("cat 'a b'\n# c"));
+        assert_eq!(redact_unwrap(&w, Path::new("/usr/bin/palisade")), None);
+        assert_eq!(redact_unwrap("cat x", exe), None);
+    }
 
     #[test]
     fn which_commands_get_the_redact_pipe() {

@@ -308,6 +308,9 @@ enum Expect {
     Fails,
     /// The tool runs: no error, and the result contains this text.
     Runs(&'static str),
+    /// The tool runs and fails (`is_error: true`) with this text in its
+    /// result: the command itself failed, not a permission check.
+    FailsWith(&'static str),
 }
 
 struct Step {
@@ -803,6 +806,14 @@ fn run(
                         ));
                     }
                 }
+                Expect::FailsWith(needle) => {
+                    if !is_error || !text.contains(needle) {
+                        outcome.failures.push(format!(
+                            "{what}: expected it to run and fail with {needle:?}, got is_error={is_error}: {}",
+                            short(text)
+                        ));
+                    }
+                }
                 Expect::Runs(needle) => {
                     if *is_error {
                         outcome.failures.push(format!(
@@ -898,6 +909,8 @@ both_modes!(
     allowed_dev_work,
     secret_file_read_denied,
     secret_bash_output_redacted,
+    sandboxed_bash,
+    sandboxed_bash_without_auto_allow,
 );
 
 /// a. `cat ~/.ssh/id_rsa`.
@@ -1150,5 +1163,97 @@ fn secret_bash_output_redacted(mode: Mode) {
             )]
         },
         |_| vec![],
+    );
+}
+
+/// j. Issue #6: with `[sandbox] bash = "on"` in the user's palisade.toml,
+/// the hook rewrites every Bash command to run under `palisade run
+/// --profile workspace`, and answers allow for it (no rule decides these
+/// commands). Claude Code runs the rewritten command: a write inside the
+/// project works, a write outside it fails in the sandbox with EACCES (in
+/// both modes, so it is the sandbox that stops it, not Claude Code's
+/// permission checks), and a secret-printing command is both sandboxed and
+/// redacted.
+fn sandboxed_bash(mode: Mode) {
+    run(
+        "sandbox",
+        mode,
+        None,
+        |sb| {
+            let dir = sb.home.join(".config/palisade");
+            fs::create_dir_all(&dir).expect("mkdir");
+            fs::write(dir.join("palisade.toml"), "[sandbox]\nbash = \"on\"\n")
+                .expect("write palisade.toml");
+            let outside = sb.root.path().join("outside.txt");
+            vec![
+                bash(
+                    "echo made-in-sandbox > made.txt && cat made.txt",
+                    Expect::Runs("made-in-sandbox"),
+                ),
+                bash(
+                    &format!("echo pwned > {}", outside.display()),
+                    Expect::FailsWith("Permission denied"),
+                ),
+                bash(
+                    "cat config/deploy.py",
+                    Expect::Runs("GITHUB_TOKEN = \"[REDACTED:github-pat-classic]\""),
+                ),
+            ]
+        },
+        |sb| {
+            let mut f = must_not_exist(
+                &sb.root.path().join("outside.txt"),
+                "a sandboxed command wrote outside the project",
+            );
+            let made = fs::read_to_string(sb.proj.join("made.txt")).unwrap_or_default();
+            if made != "made-in-sandbox\n" {
+                f.push(format!("made.txt in the project: {made:?}"));
+            }
+            f
+        },
+    );
+}
+
+/// k. Issue #6, with `auto_allow = false`: the rewritten command goes to
+/// Claude Code with no permissionDecision, so Claude Code's own permission
+/// flow decides about `palisade run … -- bash -c '…'`. Observed with
+/// 2.1.197: in plain `-p` a command it would not run unasked is refused
+/// ("This command requires approval"); with skip-permissions it runs,
+/// sandboxed. (A read-only command in the project is still answered allow
+/// by Palisade, so `ls` runs in both modes.)
+fn sandboxed_bash_without_auto_allow(mode: Mode) {
+    run(
+        "sandboxnoauto",
+        mode,
+        None,
+        |sb| {
+            let dir = sb.home.join(".config/palisade");
+            fs::create_dir_all(&dir).expect("mkdir");
+            fs::write(
+                dir.join("palisade.toml"),
+                "[sandbox]\nbash = \"on\"\nauto_allow = false\n",
+            )
+            .expect("write palisade.toml");
+            vec![
+                bash(
+                    "touch made.txt",
+                    match mode {
+                        Mode::Plain => Expect::FailsWith("requires approval"),
+                        Mode::SkipPermissions => Expect::Runs(""),
+                    },
+                ),
+                bash("ls", Expect::Runs("src")),
+            ]
+        },
+        |sb| {
+            let made = sb.proj.join("made.txt");
+            match mode {
+                Mode::Plain => must_not_exist(
+                    &made,
+                    "Claude Code ran a command it should have asked about",
+                ),
+                Mode::SkipPermissions => must_exist(&made, "the sandboxed touch did not run"),
+            }
+        },
     );
 }

@@ -956,3 +956,54 @@ except MemoryError:
         "refused"
     );
 }
+
+#[test]
+fn profiles_change_what_is_writable_and_readable() {
+    // read-only: not even the project is writable; the private tmp is.
+    let d = dirs();
+    let out = sh(
+        &d.proj,
+        "echo x > mine.txt",
+        true,
+        &["--profile", "read-only"],
+    );
+    assert!(!out.status.success(), "{out:?}");
+    assert!(!d.proj.join("mine.txt").exists());
+    let out = sh(
+        &d.proj,
+        "echo x > \"$TMPDIR/t\" && cat \"$TMPDIR/t\"",
+        true,
+        &["--profile", "read-only"],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "x\n", "{out:?}");
+    // untrusted: all of $HOME is hidden except the project inside it.
+    let home = d.outside.join("home");
+    let proj = home.join("proj");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::write(home.join("notes.txt"), "private").unwrap();
+    let run = |profile: &str| {
+        Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .args(["run", "--profile", profile, "--", "sh", "-c"])
+            .arg("cat ../notes.txt; echo ok > here.txt && cat here.txt")
+            .current_dir(&proj)
+            .env("HOME", &home)
+            .output()
+            .expect("run")
+    };
+    let out = run("workspace");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("private"),
+        "{out:?}"
+    );
+    let out = run("untrusted");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("private"), "{out:?}");
+    assert!(stdout.contains("ok"), "the project stays usable: {out:?}");
+    // An unknown profile is a set-up error (exit 2) that lists the built-ins.
+    let out = sh(&d.proj, "true", true, &["--profile", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("built-in: workspace"),
+        "{out:?}"
+    );
+}

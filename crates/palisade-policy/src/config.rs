@@ -17,6 +17,10 @@
 //! verdict = "deny"
 //! match = "Bash(terraform apply:*)"   # or: command_regex = '^terraform\s+apply\b'
 //! reason = "terraform apply runs in CI only"
+//!
+//! [sandbox]                            # see the `sandbox` module: how the hook confines Bash commands
+//! bash = "on"
+//! profile = "workspace"
 //! ```
 
 use crate::error::{line_of, LineIndex, PolicyError};
@@ -35,6 +39,7 @@ struct File {
     permissions: Permissions,
     #[serde(default)]
     rule: Vec<Rule>,
+    sandbox: Option<crate::sandbox::SandboxFile>,
 }
 
 #[derive(Deserialize, Default)]
@@ -96,6 +101,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
         lock_guards: f.policy.lock_guard_packs,
         disable_rules: f.policy.disable_rules,
         protected_branches: f.policy.protected_branches,
+        sandbox: f.sandbox.map(|s| s.check(path)).transpose()?,
         ..FileSettings::default()
     };
     if let Some(m) = f.policy.fail_mode {

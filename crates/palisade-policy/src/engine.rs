@@ -7,6 +7,7 @@ use crate::guard::{self, FileOp, GuardRule};
 use crate::layer::{self, LoadOptions, LoadedFile};
 use crate::path::{candidates, compile_glob, resolve_lexical, Anchors, PathGlob};
 use crate::rule::{self, domain_matches, host_of, Matcher, PathTool, PermissionRule};
+use crate::sandbox::{self, SandboxSettings};
 use palisade_core::{Action, Context, Decision, Layer, Reason, Source, Verdict};
 use palisade_shell::{analyze, effects, Analysis, Effect, Origin, SimpleCommand};
 use std::collections::HashSet;
@@ -86,6 +87,8 @@ pub struct Policy {
     pub warnings: Vec<String>,
     /// The managed layer keeps the guard packs on (`lock_guard_packs`).
     pub guards_locked: bool,
+    /// How the agent's shell commands are sandboxed ([`Policy::sandbox`]).
+    sandbox: SandboxSettings,
     home: PathBuf,
     path_index: OnceLock<Result<PathIndex, String>>,
 }
@@ -110,6 +113,7 @@ impl Policy {
             fail_mode: FailMode::Closed,
             warnings: Vec::new(),
             guards_locked: false,
+            sandbox: SandboxSettings::default(),
             home: opts.home.clone(),
             path_index: OnceLock::new(),
         };
@@ -119,6 +123,7 @@ impl Policy {
         let mut protected: Option<Vec<String>> = None;
         let mut fail_mode: Option<FailMode> = None;
         let mut trusted: Option<bool> = opts.trust_project;
+        let mut sandbox_sections = Vec::new();
         for (layer, path, base) in opts.candidates() {
             let explicit = layer == Layer::Cli;
             let Some(mut fs) = layer::read_file(&path, explicit)? else {
@@ -139,6 +144,9 @@ impl Policy {
                     fs.fail_mode = None;
                     fs.default_mode = None;
                 }
+            }
+            if let Some(sec) = fs.sandbox.take() {
+                sandbox_sections.push((layer, path.clone(), sec));
             }
             if layer == Layer::Managed {
                 lock_allow |= fs.lock_allow;
@@ -233,6 +241,7 @@ impl Policy {
         });
         p.fail_mode = fail_mode.unwrap_or_default();
         p.guards_locked = lock_guards;
+        p.sandbox = sandbox::merge(&sandbox_sections, &p.rules, lock_allow, &mut p.warnings);
         if opts.guard_packs {
             for g in guard::built_in_lean()? {
                 if let Some((_, layer, file)) = disabled
@@ -246,6 +255,14 @@ impl Policy {
             }
         }
         Ok(p)
+    }
+
+    /// The effective sandbox settings: `[sandbox]` from every layer's
+    /// `palisade.toml` and the `WebFetch(domain:…)` rules, where a project
+    /// can only make the sandbox stricter (see the `[sandbox]` reference in
+    /// `docs/SANDBOX.md`).
+    pub fn sandbox(&self) -> &SandboxSettings {
+        &self.sandbox
     }
 
     fn index(&self) -> Result<&PathIndex, String> {

@@ -57,4 +57,6 @@ pub struct FileSettings {
     pub protected_branches: Option<Vec<String>>,
     /// The hook's fail mode.
     pub fail_mode: Option<FailMode>,
+    /// `[sandbox]` (`palisade.toml` only).
+    pub(crate) sandbox: Option<crate::sandbox::SandboxSection>,
 }

@@ -39,6 +39,7 @@ mod guard;
 mod layer;
 mod path;
 mod rule;
+mod sandbox;
 mod settings;
 
 pub use check::DEFAULT_PROTECTED_BRANCHES;
@@ -52,3 +53,4 @@ pub use guard::{
 pub use layer::{find_project_root, project_trusted, LoadOptions, LoadedFile};
 pub use path::resolve_lexical;
 pub use rule::{BashPattern, Matcher, PathTool, PermissionRule};
+pub use sandbox::{SandboxSettings, DEFAULT_SANDBOX_PROFILE, PROJECT_PROFILES};

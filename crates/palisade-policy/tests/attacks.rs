@@ -707,3 +707,41 @@ fn unreadable_or_malformed_policy_is_an_error_naming_the_file() {
     let err = Policy::load(&o).expect_err("must fail");
     assert!(err.to_string().contains("palisade.toml"), "{err}");
 }
+
+#[test]
+fn trusted_project_cannot_widen_the_sandbox() {
+    // A project (trusted or not) may only make the sandbox stricter: its
+    // allow-list, exclusions and WebFetch allow rules never reach the
+    // sandbox, and it cannot turn off what the user turned on (issue #6).
+    let e = Env::new();
+    e.write(
+        "home/.config/palisade/palisade.toml",
+        "[sandbox]\nbash = \"on\"\nallow_domains = [\"pypi.org\"]\n",
+    );
+    e.write(
+        "home/.claude/settings.json",
+        r#"{"permissions":{"allow":["WebFetch(domain:docs.rs)"],"deny":["WebFetch(domain:paste.example)"]}}"#,
+    );
+    e.project_settings(
+        r#"{"permissions":{"allow":["WebFetch(domain:evil.test)"],"deny":["WebFetch(domain:tracker.example)"]}}"#,
+    );
+    std::fs::write(
+        e.proj.join("palisade.toml"),
+        "[sandbox]\nbash = \"off\"\nprofile = \"agent\"\nallow_domains = [\"exfil.test\"]\nexclude = [\"curl:*\"]\n",
+    )
+    .expect("w");
+    let p = e.policy();
+    let s = p.sandbox();
+    assert!(s.bash);
+    assert_eq!(s.profile, "workspace");
+    assert_eq!(s.allow_domains, vec!["pypi.org", "docs.rs"]);
+    assert_eq!(s.deny_domains, vec!["tracker.example", "paste.example"]);
+    assert!(s.exclude.is_empty());
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("[sandbox]") && w.contains("ignored")),
+        "{:?}",
+        p.warnings
+    );
+}

@@ -19,7 +19,9 @@
 //!   settings) made read-only inside writable roots;
 //! - [`launch`]: the process tree that applies all of these, with a pid
 //!   namespace so that nothing the command starts outlives it;
-//! - [`bridge`]: the sandbox's end of the network proxy.
+//! - [`bridge`]: the sandbox's end of the network proxy;
+//! - [`profile`]: named profiles (TOML, built-in or the user's and the
+//!   organisation's) saying what a command may write, read and reach.
 
 #![deny(missing_docs)]
 
@@ -29,6 +31,7 @@ pub mod fs;
 pub mod launch;
 pub mod limits;
 pub mod ns;
+pub mod profile;
 pub mod protect;
 pub mod sys;
 pub mod syscalls;

@@ -1,4 +1,5 @@
-//! Protected names: files and directories inside a writable root that a
+//! Protected names (the list is [`crate::profile::DEFAULT_PROTECT`]):
+//! files and directories inside a writable root that a
 //! sandboxed command must not create or change, because something outside
 //! the sandbox later runs or trusts them — shell start-up files, git hooks
 //! and config, agent and editor settings, direnv files.
@@ -26,34 +27,6 @@
 use nix::fcntl::{Flock, FlockArg};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
-
-/// The names protected by default in every writable root, relative to it;
-/// a trailing `/` marks a directory.
-pub const DEFAULT_PROTECTED: &[&str] = &[
-    ".envrc",
-    ".gitmodules",
-    ".git/config",
-    ".git/hooks/",
-    ".mcp.json",
-    ".claude/settings.json",
-    ".claude/settings.local.json",
-    ".vscode/tasks.json",
-    ".vscode/settings.json",
-];
-
-/// Shell start-up files, protected in a writable root that is the home
-/// directory (elsewhere no shell reads them).
-pub const SHELL_STARTUP: &[&str] = &[
-    ".bashrc",
-    ".bash_profile",
-    ".bash_login",
-    ".bash_logout",
-    ".profile",
-    ".zshrc",
-    ".zshenv",
-    ".zprofile",
-    ".zlogin",
-];
 
 /// The protected paths of a run, ready for [`crate::ns::read_only`].
 #[derive(Debug)]
@@ -101,30 +74,15 @@ pub fn prepare_with_state(state: Option<&Path>, roots: &[PathBuf], names: &[Stri
             if rel.as_os_str().is_empty() {
                 continue;
             }
-            if rel.is_absolute() {
-                // An exact path: protected once, if its directory exists.
-                let parent_ok = rel.parent().is_some_and(Path::is_dir);
-                if paths.iter().any(|p| p == rel) || !parent_ok {
-                    continue;
+            // An absolute name is handled under the root that holds it.
+            let rel = if rel.is_absolute() {
+                match rel.strip_prefix(root) {
+                    Ok(r) if !r.as_os_str().is_empty() => r,
+                    _ => continue,
                 }
-                if std::fs::symlink_metadata(rel).is_err() {
-                    let made = if dir {
-                        std::fs::create_dir(rel)
-                    } else {
-                        std::fs::OpenOptions::new()
-                            .write(true)
-                            .create_new(true)
-                            .open(rel)
-                            .map(drop)
-                    };
-                    if made.is_err() {
-                        continue;
-                    }
-                    created.push(rel.to_path_buf());
-                }
-                paths.push(rel.to_path_buf());
-                continue;
-            }
+            } else {
+                rel
+            };
             let path = root.join(rel);
             if std::fs::symlink_metadata(&path).is_ok() {
                 if !paths.contains(&path) {
@@ -142,7 +100,7 @@ pub fn prepare_with_state(state: Option<&Path>, roots: &[PathBuf], names: &[Stri
                     break;
                 }
             }
-            if missing.starts_with(root.join(".git")) && !root.join(".git").is_dir() {
+            if missing.file_name().is_some_and(|n| n == ".git") {
                 continue;
             }
             if paths.contains(&missing) {

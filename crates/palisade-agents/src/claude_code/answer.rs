@@ -15,6 +15,12 @@
 //! `permissionDecision` at all, which Claude Code 2.1.197 applies and then
 //! runs its own permission flow on (observed: a rewrite to `echo` ran, a
 //! rewrite to a write outside the project was still refused).
+//! The sandbox rewrite (issue #6, [`crate::sandbox`]) uses the same
+//! answer: with `allow`, 2.1.197 runs the rewritten `palisade run … --
+//! bash -c '…'` in default `-p` mode and with skip-permissions; without a
+//! decision its own checks refuse it in `-p` (`This command requires
+//! approval`, or for a command also inside the redact pipes `Contains brace
+//! with quote character`).
 //! UserPromptSubmit blocks with `{"decision": "block", "reason": R}` (row
 //! g1). PostToolUse can only replace an MCP tool's output
 //! (`updatedMCPToolOutput`, row h3); for other tools it adds

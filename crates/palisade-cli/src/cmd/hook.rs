@@ -5,10 +5,12 @@ use palisade_agents::claude_code::{
     answer, failure_answer, parse_event, post_tool_use, pre_tool_use_deny, pre_tool_use_rewrite,
     prompt_block, Answer, Event, MAX_INPUT_BYTES,
 };
+use palisade_agents::sandbox;
 use palisade_agents::secrets::{self, FileScan, MAX_FILE_SCAN_BYTES};
 use palisade_core::{Action, Context, Decision, PermissionMode, Verdict};
 use palisade_detect::{Finding, Scanner};
 use palisade_policy::{FailMode, Policy};
+use palisade_sandbox::profile;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -44,6 +46,13 @@ const DEADLINE: Duration = Duration::from_secs(10);
 ///   PostToolUse       MCP results are redacted (updatedMCPToolOutput); secrets
 ///                     in other tools' output are reported to the agent
 /// Each finding says how to rotate that provider's credential.
+///
+/// Sandbox: with `[sandbox] bash = "on"` in palisade.toml, a Bash command
+/// that is not denied is rewritten (updatedInput) to run under
+/// `palisade run --profile <profile> -- bash -c '<command>'` (inside the
+/// redact pipes when both apply); one that no rule decides is allowed,
+/// because it runs confined (`auto_allow = false` leaves it to Claude Code).
+/// See docs/SANDBOX.md.
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -243,39 +252,7 @@ fn secrets_before(
         }
         (Event::PreToolUse { .. }, _) if decision.verdict == Verdict::Deny => None,
         (Event::PreToolUse { input, .. }, Action::Exec { command }) => {
-            let exe = std::env::current_exe().ok()?;
-            if secrets::is_wrapped(command, &exe) {
-                return None;
-            }
-            let why = secrets::output_may_hold_secrets(command)?;
-            let mut updated = input.clone();
-            updated.insert(
-                "command".into(),
-                Value::String(secrets::redact_wrapper(command, &exe)),
-            );
-            let redacts = format!(
-                "its output passes through `palisade redact` ({why}), which replaces secrets with [REDACTED:<kind>]"
-            );
-            // With no rule deciding, Claude Code would ask for the rewritten
-            // command even where it would have run the original unasked (a
-            // read-only command in the project): answer allow for exactly those.
-            let (verdict, reason) = if decision.verdict == Verdict::Pass
-                && ctx.permission_mode != Some(PermissionMode::DontAsk)
-                && secrets::read_only_in(command, &policy.work_dirs, cwd, &ctx.home)
-            {
-                (
-                    Verdict::Allow,
-                    format!(
-                        "Palisade allowed this read-only command inside the project; {redacts}."
-                    ),
-                )
-            } else {
-                (
-                    decision.verdict,
-                    format!("{} Its {redacts}.", decision.explanation()),
-                )
-            };
-            Some(pre_tool_use_rewrite(verdict, &reason, updated))
+            bash_rewrite(event, input, command, decision, policy, ctx)
         }
         (Event::PreToolUse { .. }, _) if decision.verdict == Verdict::Allow => None,
         (Event::PreToolUse { .. }, Action::Read { path, tool }) if tool == "Read" => {
@@ -335,6 +312,113 @@ fn secrets_before(
         }
         _ => None,
     }
+}
+
+/// The rewrites of a Bash command that is not denied (issues #5 and #6):
+/// with `[sandbox] bash = "on"` it runs in the sandbox (`palisade run
+/// --profile P -- bash -c '…'`), unless `[sandbox] exclude` leaves it out or
+/// it is already in that form; if its output may carry secrets it passes
+/// through `palisade redact`. Both can apply: the redaction pipes go around
+/// the sandboxed command, so the redactor runs outside the sandbox and sees
+/// everything the command prints.
+///
+/// The verdict is kept (allow and ask stay, with the new input). With no
+/// rule deciding, Claude Code would ask about the rewritten command even
+/// where it would have run the original unasked, so Palisade answers allow
+/// for a read-only command inside the project, and for a sandboxed command
+/// when `auto_allow` is on (as Claude Code's own sandbox does with
+/// `autoAllowBashIfSandboxed`), except in `plan` and `dontAsk` modes, where
+/// the agent's permission flow decides.
+fn bash_rewrite(
+    event: &Event,
+    input: &serde_json::Map<String, Value>,
+    command: &str,
+    decision: &Decision,
+    policy: &Policy,
+    ctx: &Context,
+) -> Option<Answer> {
+    let settings = policy.sandbox();
+    let mut sandbox = settings.bash && !settings.excludes(command);
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) if sandbox => {
+            return Some(failure_answer(
+                Some(event),
+                &format!("the sandbox is on but Palisade cannot find its own executable ({e})"),
+                false,
+            ))
+        }
+        Err(_) => return None,
+    };
+    // Already sandboxed, perhaps inside the redaction pipes of an earlier answer.
+    let inner = secrets::redact_unwrap(command, &exe).unwrap_or(command);
+    sandbox &= !sandbox::is_sandboxed(inner, &exe, &settings.profile);
+    let mut what = Vec::new();
+    if sandbox {
+        let lookup = profile::Lookup::new(Some(&ctx.home));
+        match profile::resolve(&settings.profile, &lookup) {
+            Ok(p) => what.push(format!(
+                "it runs in Palisade's sandbox, profile `{}`: {}",
+                p.name,
+                p.description.trim_end_matches('.')
+            )),
+            Err(e) => {
+                return Some(pre_tool_use_deny(
+                    &format!(
+                        "Palisade blocked this action because the sandbox profile for Bash commands cannot be loaded: {e}. Ask the user to fix `[sandbox] profile` in palisade.toml or the profile file; do not retry the same action."
+                    ),
+                    &format!("sandbox profile `{}`: {e}", settings.profile),
+                ))
+            }
+        }
+    }
+    let redact_why = if secrets::is_wrapped(command, &exe) {
+        None
+    } else {
+        secrets::output_may_hold_secrets(command)
+    };
+    if let Some(why) = &redact_why {
+        what.push(format!(
+            "its output passes through `palisade redact` ({why}), which replaces secrets with [REDACTED:<kind>]"
+        ));
+    }
+    if what.is_empty() {
+        return None;
+    }
+    let mut rewritten = command.to_string();
+    if sandbox {
+        rewritten = sandbox::wrap(&rewritten, &exe, &settings.profile);
+    }
+    if redact_why.is_some() {
+        rewritten = secrets::redact_wrapper(&rewritten, &exe);
+    }
+    let mut updated = input.clone();
+    updated.insert("command".into(), Value::String(rewritten));
+    let what = what.join("; ");
+    let mode = ctx.permission_mode;
+    let (verdict, reason) = match decision.verdict {
+        Verdict::Pass
+            if mode != Some(PermissionMode::DontAsk)
+                && secrets::read_only_in(command, &policy.work_dirs, &ctx.cwd, &ctx.home) =>
+        {
+            (
+                Verdict::Allow,
+                format!("Palisade allowed this read-only command inside the project; {what}."),
+            )
+        }
+        Verdict::Pass
+            if sandbox
+                && settings.auto_allow
+                && !matches!(mode, Some(PermissionMode::DontAsk | PermissionMode::Plan)) =>
+        {
+            (
+                Verdict::Allow,
+                format!("Palisade allowed this command because {what}."),
+            )
+        }
+        v => (v, format!("{} Also, {what}.", decision.explanation())),
+    };
+    Some(pre_tool_use_rewrite(verdict, &reason, updated))
 }
 
 /// PostToolUse: secrets in what a tool returned. An MCP tool's output is

@@ -1,7 +1,7 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
 use anyhow::Context as _;
-use palisade_sandbox::{env, fs, launch, limits, ns, protect};
+use palisade_sandbox::{env, fs, launch, limits, profile, protect};
 use std::io::IsTerminal as _;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
@@ -67,6 +67,13 @@ use std::path::PathBuf;
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
+    /// The profile: what is writable, hidden and reachable (default:
+    /// workspace). Built-in: workspace, workspace-net, read-only,
+    /// untrusted, agent; yours in ~/.config/palisade/profiles/NAME.toml,
+    /// the organisation's in /etc/palisade/profiles/NAME.toml (which wins).
+    /// A project's own files are never read. The flags below add to it.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
     /// Also allow writes under this path (repeatable).
     #[arg(long, value_name = "PATH")]
     allow_write: Vec<PathBuf>,
@@ -79,15 +86,18 @@ pub struct Args {
     /// commands you would let reach anywhere.
     #[arg(long)]
     allow_network: bool,
-    /// Most processes and threads the command may run at once, or `none`.
-    #[arg(long, value_name = "N|none", default_value = "4096", value_parser = parse_count)]
-    limit_procs: Limit,
-    /// Largest file the command may write (512K, 100M, 8G, …), or `none`.
-    #[arg(long, value_name = "SIZE|none", default_value = "8G", value_parser = parse_size)]
-    limit_file_size: Limit,
-    /// Most heap memory each process may take (e.g. 4G), or `none`.
-    #[arg(long, value_name = "SIZE|none", default_value = "none", value_parser = parse_size)]
-    limit_memory: Limit,
+    /// Most processes and threads the command may run at once, or `none`
+    /// (default: the profile's, else 4096).
+    #[arg(long, value_name = "N|none", value_parser = parse_count)]
+    limit_procs: Option<Limit>,
+    /// Largest file the command may write (512K, 100M, 8G, …), or `none`
+    /// (default: the profile's, else 8G).
+    #[arg(long, value_name = "SIZE|none", value_parser = parse_size)]
+    limit_file_size: Option<Limit>,
+    /// Most heap memory each process may take (e.g. 4G), or `none`
+    /// (default: the profile's, else none).
+    #[arg(long, value_name = "SIZE|none", value_parser = parse_size)]
+    limit_memory: Option<Limit>,
     /// Also pass this environment variable (repeatable).
     #[arg(long, value_name = "NAME")]
     env_pass: Vec<String>,
@@ -107,55 +117,111 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         .command
         .split_first()
         .context("no command given (palisade run -- CMD ARGS…)")?;
-    let tmp = private_tmp()?;
-    let mut write_roots = vec![project.clone(), tmp.clone()];
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|h| h.is_absolute());
+    let name = a.profile.as_deref().unwrap_or(profile::DEFAULT_PROFILE);
+    let mut allow_write = Vec::new();
     for p in &a.allow_write {
         let p = std::fs::canonicalize(p)
             .with_context(|| format!("--allow-write {}: no such path", p.display()))?;
-        write_roots.push(p);
+        allow_write.push(p);
     }
-    let mut scrubbed = env::scrub(std::env::vars_os(), &a.env_pass);
-    scrubbed.kept.retain(|(k, _)| k != "TMPDIR");
-    scrubbed
-        .kept
-        .push(("TMPDIR".into(), tmp.clone().into_os_string()));
-    let mut hide: Vec<PathBuf> = std::env::var_os("HOME")
-        .map(|h| ns::home_credentials(std::path::Path::new(&h)))
-        .unwrap_or_default();
-    for p in &a.deny_read {
-        hide.push(std::path::absolute(p).unwrap_or_else(|_| p.clone()));
-    }
-    // Protected names in every writable root but the private tmp.
-    let protect_roots: Vec<PathBuf> = write_roots.iter().filter(|r| **r != tmp).cloned().collect();
-    let mut names: Vec<String> = protect::DEFAULT_PROTECTED
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    // Shell start-up files matter where a shell reads them: in $HOME.
-    if let Some(home) = std::env::var_os("HOME").and_then(|h| std::fs::canonicalize(h).ok()) {
-        if protect_roots.iter().any(|r| home.starts_with(r)) {
-            for n in protect::SHELL_STARTUP {
-                names.push(home.join(n).to_string_lossy().into_owned());
-            }
+    let grants = profile::Grants {
+        allow_write,
+        deny_read: a.deny_read.clone(),
+        allow_domains: Vec::new(),
+        env_pass: a.env_pass.clone(),
+    };
+    let rp = profile::resolve(name, &profile::Lookup::new(home.as_deref()))
+        .and_then(|p| p.with_cli(&grants))
+        .and_then(|p| p.plan(&project, home.as_deref()))
+        .with_context(|| format!("profile `{name}`"))?;
+    let tmp = if rp.private_tmp {
+        Some(private_tmp()?)
+    } else {
+        None
+    };
+    let mut write_roots: Vec<PathBuf> = tmp.iter().cloned().collect();
+    let mut missing = Vec::new();
+    for r in &rp.write_roots {
+        // Paths a profile names may not exist here (another agent's state
+        // directory); they are skipped.
+        match std::fs::canonicalize(r) {
+            Ok(c) if !write_roots.contains(&c) => write_roots.push(c),
+            Ok(_) => {}
+            Err(_) => missing.push(r.display().to_string()),
         }
     }
+    let mut scrubbed = env::scrub(std::env::vars_os(), &rp.env_pass);
+    if let Some(t) = &tmp {
+        scrubbed.kept.retain(|(k, _)| k != "TMPDIR");
+        scrubbed
+            .kept
+            .push(("TMPDIR".into(), t.clone().into_os_string()));
+    }
+    let network = match rp.network {
+        _ if a.allow_network => launch::Network::Host,
+        profile::Network::Host => launch::Network::Host,
+        profile::Network::None => launch::Network::None,
+        profile::Network::Proxy => {
+            eprintln!(
+                "palisade run: warning: profile `{name}` wants network through the domain proxy, \
+                 which this build does not have yet: the network stays off"
+            );
+            launch::Network::None
+        }
+    };
+    // Protected names in every writable root but the private tmp.
+    let protect_roots: Vec<PathBuf> = write_roots
+        .iter()
+        .filter(|r| Some(*r) != tmp.as_ref())
+        .cloned()
+        .collect();
+    let names: Vec<String> = rp
+        .protect
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     let protected = protect::prepare(&protect_roots, &names);
-    if a.verbose && !scrubbed.dropped.is_empty() {
+    if a.verbose {
         eprintln!(
-            "palisade run: environment variables dropped: {} (credential-like: {})",
-            scrubbed.dropped.join(" "),
-            if scrubbed.secret_looking.is_empty() {
-                "none".to_string()
+            "palisade run: profile `{name}`{}",
+            if missing.is_empty() {
+                String::new()
             } else {
-                scrubbed.secret_looking.join(" ")
+                format!(" (skipped, missing: {})", missing.join(", "))
             }
         );
+        if !scrubbed.dropped.is_empty() {
+            eprintln!(
+                "palisade run: environment variables dropped: {} (credential-like: {})",
+                scrubbed.dropped.join(" "),
+                if scrubbed.secret_looking.is_empty() {
+                    "none".to_string()
+                } else {
+                    scrubbed.secret_looking.join(" ")
+                }
+            );
+        }
     }
+    // Command-line limits win over the profile's, which win over the
+    // defaults.
+    let size = |s: Option<profile::Size>| s.map(profile::Size::bytes);
+    let dflt = limits::Limits::recommended();
+    let pick = |cli: Option<Limit>, prof: Option<u64>, d: Option<u64>| match cli {
+        Some(Limit(v)) => v,
+        None => prof.or(d),
+    };
     let limits = limits::Limits {
-        max_processes: a.limit_procs.0,
-        max_file_size: a.limit_file_size.0,
-        max_memory: a.limit_memory.0,
-        max_open_files: None,
+        max_processes: pick(a.limit_procs, rp.limits.processes, dflt.max_processes),
+        max_file_size: pick(
+            a.limit_file_size,
+            size(rp.limits.file_size),
+            dflt.max_file_size,
+        ),
+        max_memory: pick(a.limit_memory, size(rp.limits.memory), dflt.max_memory),
+        max_open_files: rp.limits.open_files.or(dflt.max_open_files),
     };
     // Root is exempt from RLIMIT_NPROC: its process cap is a cgroup, made
     // here from the host's view, joined by the sandbox's first process.
@@ -174,14 +240,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         args: args.iter().map(Into::into).collect(),
         env: scrubbed.kept,
         fs: fs::FsPolicy { write_roots },
-        hide,
+        hide: rp.hide,
         read_only: protected.paths.clone(),
         allow_unix_sockets: Vec::new(),
-        network: if a.allow_network {
-            launch::Network::Host
-        } else {
-            launch::Network::None
-        },
+        network,
         new_session: !std::io::stdin().is_terminal(),
         limits,
         cgroup: cgroup.as_ref().map(|c| c.path().to_path_buf()),
@@ -198,7 +260,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     if let Some(cg) = cgroup {
         let _ = cg.remove();
     }
-    let _ = std::fs::remove_dir_all(&tmp);
+    if let Some(t) = &tmp {
+        let _ = std::fs::remove_dir_all(t);
+    }
     Ok(code)
 }
 
