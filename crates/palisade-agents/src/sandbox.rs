@@ -6,16 +6,17 @@
 //! use std::path::Path;
 //!
 //! let exe = Path::new("/usr/bin/palisade");
-//! let w = wrap("echo 'hi' > out.txt", exe, "workspace");
+//! let project = Path::new("/src/app");
+//! let w = wrap("echo 'hi' > out.txt", exe, "workspace", project);
 //! assert_eq!(
 //!     w,
-//!     r#"'/usr/bin/palisade' run --profile 'workspace' -- bash -c 'echo '\''hi'\'' > out.txt'"#
+//!     r#"'/usr/bin/palisade' run --profile 'workspace' --project '/src/app' --explain -- bash -c 'echo '\''hi'\'' > out.txt'"#
 //! );
-//! assert!(is_sandboxed(&w, exe, "workspace"));
-//! assert_eq!(unwrap(&w, exe, "workspace").as_deref(), Some("echo 'hi' > out.txt"));
+//! assert!(is_sandboxed(&w, exe, "workspace", project));
+//! assert_eq!(unwrap(&w, exe, "workspace", project).as_deref(), Some("echo 'hi' > out.txt"));
 //! // Another profile, or anything around the wrapper, is not "already sandboxed".
-//! assert!(!is_sandboxed(&w, exe, "agent"));
-//! assert!(!is_sandboxed(&format!("{w}; rm -rf ~"), exe, "workspace"));
+//! assert!(!is_sandboxed(&w, exe, "agent", project));
+//! assert!(!is_sandboxed(&format!("{w}; rm -rf ~"), exe, "workspace", project));
 //! ```
 
 use std::path::Path;
@@ -23,40 +24,44 @@ use std::path::Path;
 /// `command` rewritten to run in Palisade's sandbox under `profile`:
 ///
 /// ```text
-/// 'EXE' run --profile 'PROFILE' -- bash -c 'COMMAND'
+/// 'EXE' run --profile 'PROFILE' --project 'PROJECT' --explain -- bash -c 'COMMAND'
 /// ```
 ///
 /// `EXE` is the absolute path of the running `palisade` (so `PATH` cannot
 /// redirect it); each part is single-quoted, so the command text reaches
-/// `bash -c` unchanged whatever it holds. The command runs in a new bash
-/// inside the sandbox: a `cd` or `export` in it does not outlive it.
-pub fn wrap(command: &str, exe: &Path, profile: &str) -> String {
-    format!("{}{}", prefix(exe, profile), shell_quote(command))
+/// `bash -c` unchanged whatever it holds. `PROJECT` (the project root) is
+/// the writable directory even when the agent's shell has moved below it,
+/// and `--explain` tells the agent which sandbox rule refused what. The
+/// command runs in a new bash inside the sandbox: a `cd` or `export` in it
+/// does not outlive it.
+pub fn wrap(command: &str, exe: &Path, profile: &str, project: &Path) -> String {
+    format!("{}{}", prefix(exe, profile, project), shell_quote(command))
 }
 
-fn prefix(exe: &Path, profile: &str) -> String {
+fn prefix(exe: &Path, profile: &str, project: &Path) -> String {
     format!(
-        "{} run --profile {} -- bash -c ",
+        "{} run --profile {} --project {} --explain -- bash -c ",
         shell_quote(&exe.to_string_lossy()),
-        shell_quote(profile)
+        shell_quote(profile),
+        shell_quote(&project.to_string_lossy()),
     )
 }
 
 /// The command inside `wrapped` if it is exactly [`wrap`]`(command, exe,
-/// profile)` for some command; `None` otherwise.
-pub fn unwrap(wrapped: &str, exe: &Path, profile: &str) -> Option<String> {
-    let quoted = wrapped.strip_prefix(&prefix(exe, profile))?;
+/// profile, project)` for some command; `None` otherwise.
+pub fn unwrap(wrapped: &str, exe: &Path, profile: &str, project: &Path) -> Option<String> {
+    let quoted = wrapped.strip_prefix(&prefix(exe, profile, project))?;
     let inner = single_unquote(quoted)?;
     (shell_quote(&inner) == quoted).then_some(inner)
 }
 
-/// True if `command` is already [`wrap`]ped for `exe` and `profile`, so
+/// True if `command` is already [`wrap`]ped for `exe`, `profile` and `project`, so
 /// wrapping it again would only nest the same sandbox. Any other form,
 /// including a `palisade run` the command wrote itself with other flags, is
 /// not: it gets wrapped, and a sandbox inside the sandbox can only narrow
 /// what the outer one allows.
-pub fn is_sandboxed(command: &str, exe: &Path, profile: &str) -> bool {
-    unwrap(command, exe, profile).is_some()
+pub fn is_sandboxed(command: &str, exe: &Path, profile: &str, project: &Path) -> bool {
+    unwrap(command, exe, profile, project).is_some()
 }
 
 /// `'text'`, with each `'` written as `'\''`.
@@ -90,16 +95,18 @@ mod tests {
     use proptest::prelude::*;
 
     const EXE: &str = "/opt/pal isade/bin/palisade";
+    const PROJECT: &str = "/src/my app";
 
     #[test]
     fn wraps_and_recognises_only_its_own_form() {
         let exe = Path::new(EXE);
-        let w = wrap("ls", exe, "read-only");
+        let project = Path::new(PROJECT);
+        let w = wrap("ls", exe, "read-only", project);
         assert_eq!(
             w,
-            "'/opt/pal isade/bin/palisade' run --profile 'read-only' -- bash -c 'ls'"
+            "'/opt/pal isade/bin/palisade' run --profile 'read-only' --project '/src/my app' --explain -- bash -c 'ls'"
         );
-        assert!(is_sandboxed(&w, exe, "read-only"));
+        assert!(is_sandboxed(&w, exe, "read-only", project));
         for not in [
             "ls".to_string(),
             format!("{w} && curl x"),
@@ -108,8 +115,9 @@ mod tests {
             "palisade run --profile read-only -- bash -c 'ls'".to_string(),
             format!("{} run --profile 'agent' -- bash -c 'ls'", shell_quote(EXE)),
             format!("{w} $(id)"),
+            wrap("ls", exe, "read-only", Path::new("/")),
         ] {
-            assert!(!is_sandboxed(&not, exe, "read-only"), "{not}");
+            assert!(!is_sandboxed(&not, exe, "read-only", project), "{not}");
         }
     }
 
@@ -117,8 +125,9 @@ mod tests {
         #[test]
         fn wrap_round_trips(cmd in "\\PC{0,60}") {
             let exe = Path::new(EXE);
-            let w = wrap(&cmd, exe, "workspace");
-            prop_assert_eq!(unwrap(&w, exe, "workspace"), Some(cmd.clone()));
+            let project = Path::new(PROJECT);
+            let w = wrap(&cmd, exe, "workspace", project);
+            prop_assert_eq!(unwrap(&w, exe, "workspace", project), Some(cmd.clone()));
             let analysis = palisade_shell::analyze(&w);
             // One simple command at top level: the text cannot break out.
             prop_assert!(analysis.parse_error.is_none(), "{}", w);

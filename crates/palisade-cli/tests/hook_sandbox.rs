@@ -1,6 +1,6 @@
 //! The Claude Code hook's sandbox rewrite (issue #6), through the real
 //! binary: with `[sandbox] bash = "on"`, a Bash command that is not denied
-//! comes back as `palisade run --profile P -- bash -c '<command>'`, and
+//! comes back as `palisade run --profile P --project ROOT --explain -- bash -c '<command>'`, and
 //! running that answer the way Claude Code would keeps its writes inside
 //! the project.
 
@@ -22,12 +22,14 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-/// What the hook should answer for `command` under `profile`.
-fn wrapped(command: &str, profile: &str) -> String {
+/// What the hook should answer for `command` under `profile` in `e`'s
+/// project.
+fn wrapped(e: &Env, command: &str, profile: &str) -> String {
     format!(
-        "{} run --profile {} -- bash -c {}",
+        "{} run --profile {} --project {} --explain -- bash -c {}",
         quote(&exe().to_string_lossy()),
         quote(profile),
+        quote(&e.proj.to_string_lossy()),
         quote(command)
     )
 }
@@ -116,7 +118,11 @@ fn writes_outside_the_project_fail_inside_work() {
         let v = hook(&e, cmd, "default");
         // No rule decides: the sandbox makes it safe to allow.
         assert_eq!(decision(&v), Some("allow"), "{v}");
-        assert_eq!(updated(&v), Some(wrapped(cmd, "workspace").as_str()), "{v}");
+        assert_eq!(
+            updated(&v),
+            Some(wrapped(&e, cmd, "workspace").as_str()),
+            "{v}"
+        );
         let reason = v["hookSpecificOutput"]["permissionDecisionReason"]
             .as_str()
             .expect("reason");
@@ -145,12 +151,15 @@ fn denied_commands_are_not_rewritten_and_ask_stays_ask() {
     assert_eq!(decision(&v), Some("ask"));
     assert_eq!(
         updated(&v),
-        Some(wrapped("make deploy", "workspace").as_str())
+        Some(wrapped(&e, "make deploy", "workspace").as_str())
     );
     // In plan mode, a command nobody decided is left to Claude Code.
     let v = hook(&e, "touch x", "plan");
     assert_eq!(decision(&v), None, "{v}");
-    assert_eq!(updated(&v), Some(wrapped("touch x", "workspace").as_str()));
+    assert_eq!(
+        updated(&v),
+        Some(wrapped(&e, "touch x", "workspace").as_str())
+    );
 }
 
 #[test]
@@ -162,7 +171,7 @@ fn redaction_goes_around_the_sandbox() {
     let v = hook(&e, "cat deploy.py", "default");
     let cmd = updated(&v).expect("rewritten").to_string();
     assert!(
-        cmd.contains(&wrapped("cat deploy.py", "workspace")),
+        cmd.contains(&wrapped(&e, "cat deploy.py", "workspace")),
         "{cmd}"
     );
     assert!(cmd.contains("redact"), "{cmd}");
@@ -180,7 +189,7 @@ fn redaction_goes_around_the_sandbox() {
 fn already_sandboxed_commands_are_not_wrapped_again() {
     let e = env();
     user_toml(&e, "[sandbox]\nbash = \"on\"\n");
-    let once = wrapped("touch x", "workspace");
+    let once = wrapped(&e, "touch x", "workspace");
     assert_eq!(updated(&hook(&e, &once, "default")), None);
     // A `palisade run` the model wrote with a looser profile is wrapped:
     // the sandbox around it can only narrow it.
@@ -190,7 +199,7 @@ fn already_sandboxed_commands_are_not_wrapped_again() {
     );
     assert_eq!(
         updated(&hook(&e, &own, "default")),
-        Some(wrapped(&own, "workspace").as_str())
+        Some(wrapped(&e, &own, "workspace").as_str())
     );
 }
 
@@ -207,13 +216,16 @@ fn a_project_cannot_turn_it_off_or_exclude_commands() {
     )
     .expect("write");
     let v = hook(&e, "touch x", "default");
-    assert_eq!(updated(&v), Some(wrapped("touch x", "read-only").as_str()));
+    assert_eq!(
+        updated(&v),
+        Some(wrapped(&e, "touch x", "read-only").as_str())
+    );
     // The user's exclusion holds only when every part matches.
     assert_eq!(updated(&hook(&e, "git status", "default")), None);
     let both = "git status; touch y";
     assert_eq!(
         updated(&hook(&e, both, "default")),
-        Some(wrapped(both, "read-only").as_str())
+        Some(wrapped(&e, both, "read-only").as_str())
     );
 }
 

@@ -1007,3 +1007,57 @@ fn profiles_change_what_is_writable_and_readable() {
         "{out:?}"
     );
 }
+
+/// With `--explain`, each refusal the command reports is traced to the
+/// rule that caused it, with the way to grant more; the command's own
+/// stderr still comes through.
+#[test]
+fn refusals_are_explained_with_the_rule_and_the_way_to_grant_more() {
+    let d = dirs();
+    git(&d.proj, &["init", "-q"]);
+    let script = format!(
+        "echo x > {}/f; echo y >> .git/config; unshare -r true; echo done",
+        d.outside.display()
+    );
+    let o = sh(&d.proj, &script, true, &["--explain"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "done\n");
+    assert!(err.contains("Permission denied"), "passed through: {err}");
+    assert!(
+        err.contains(&format!(
+            "{}/f: outside the writable roots",
+            d.outside.display()
+        )) && err.contains(&format!("--allow-write {}", d.outside.display())),
+        "{err}"
+    );
+    assert!(err.contains(".git/config: a protected name"), "{err}");
+    assert!(
+        err.contains("Operation not permitted`: the sandbox refuses"),
+        "{err}"
+    );
+    let plain = sh(&d.proj, &script, true, &[]);
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("palisade run: the sandbox"));
+}
+
+/// `--project` keeps the project root writable when the command starts in
+/// a subdirectory (as the hook's rewrite does after the agent's `cd`).
+#[test]
+fn the_project_root_is_writable_from_a_subdirectory_with_project() {
+    let d = dirs();
+    let sub = d.proj.join("src");
+    std::fs::create_dir(&sub).unwrap();
+    let o = sh(&sub, "echo x > ../top.txt", true, &[]);
+    assert!(!o.status.success(), "only the current directory by default");
+    let o = sh(
+        &sub,
+        "echo x > ../top.txt",
+        true,
+        &["--project", d.proj.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(
+        std::fs::read_to_string(d.proj.join("top.txt")).unwrap(),
+        "x\n"
+    );
+}

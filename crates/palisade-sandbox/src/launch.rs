@@ -76,6 +76,9 @@ pub struct Plan {
     /// A cgroup directory the sandbox joins first (`cgroup.procs`), for a
     /// process cap where `RLIMIT_NPROC` does not count (root).
     pub cgroup: Option<PathBuf>,
+    /// The command's stderr, when the caller reads it (for `--explain`);
+    /// `None`: inherited.
+    pub stderr: Option<std::sync::Arc<OwnedFd>>,
     /// Say on stderr what was set up.
     pub verbose: bool,
 }
@@ -410,11 +413,19 @@ fn command(plan: &Plan, pipe: std::fs::File, old_mask: SigSet) -> ! {
         );
     }
     let _ = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old_mask), None);
-    let e = std::process::Command::new(&plan.program)
-        .args(&plan.args)
+    let mut cmd = std::process::Command::new(&plan.program);
+    cmd.args(&plan.args)
         .env_clear()
-        .envs(plan.env.iter().map(|(k, v)| (k, v)))
-        .exec();
+        .envs(plan.env.iter().map(|(k, v)| (k, v)));
+    if let Some(fd) = &plan.stderr {
+        match fd.try_clone() {
+            Ok(fd) => {
+                cmd.stderr(std::process::Stdio::from(fd));
+            }
+            Err(e) => fail(pipe, SETUP, &format!("stderr: {e}")),
+        }
+    }
+    let e = cmd.exec();
     let name = plan.program.to_string_lossy();
     if e.kind() == std::io::ErrorKind::NotFound {
         fail(pipe, NOT_FOUND, &name)

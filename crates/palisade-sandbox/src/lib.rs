@@ -20,6 +20,7 @@
 //! - [`launch`]: the process tree that applies all of these, with a pid
 //!   namespace so that nothing the command starts outlives it;
 //! - [`bridge`]: the sandbox's end of the network proxy;
+//! - [`explain`]: which rule a refusal the command reported came from;
 //! - [`profile`]: named profiles (TOML, built-in or the user's and the
 //!   organisation's) saying what a command may write, read and reach.
 
@@ -27,6 +28,7 @@
 
 pub mod bridge;
 pub mod env;
+pub mod explain;
 pub mod fs;
 pub mod launch;
 pub mod limits;

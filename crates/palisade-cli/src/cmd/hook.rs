@@ -352,7 +352,10 @@ fn bash_rewrite(
     };
     // Already sandboxed, perhaps inside the redaction pipes of an earlier answer.
     let inner = secrets::redact_unwrap(command, &exe).unwrap_or(command);
-    sandbox &= !sandbox::is_sandboxed(inner, &exe, &settings.profile);
+    // The project root stays the writable directory when the agent's shell
+    // has moved below it.
+    let project = policy.work_dirs.first().unwrap_or(&ctx.cwd).clone();
+    sandbox &= !sandbox::is_sandboxed(inner, &exe, &settings.profile, &project);
     let mut what = Vec::new();
     if sandbox {
         let lookup = profile::Lookup::new(Some(&ctx.home));
@@ -387,7 +390,7 @@ fn bash_rewrite(
     }
     let mut rewritten = command.to_string();
     if sandbox {
-        rewritten = sandbox::wrap(&rewritten, &exe, &settings.profile);
+        rewritten = sandbox::wrap(&rewritten, &exe, &settings.profile, &project);
     }
     if redact_why.is_some() {
         rewritten = secrets::redact_wrapper(&rewritten, &exe);

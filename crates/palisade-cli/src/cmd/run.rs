@@ -1,7 +1,7 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
 use anyhow::Context as _;
-use palisade_sandbox::{env, fs, launch, limits, profile, protect};
+use palisade_sandbox::{env, explain, fs, launch, limits, profile, protect};
 use std::io::IsTerminal as _;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
@@ -101,6 +101,17 @@ pub struct Args {
     /// Also pass this environment variable (repeatable).
     #[arg(long, value_name = "NAME")]
     env_pass: Vec<String>,
+    /// The project directory, writable with its protected names read-only
+    /// (default: the current directory). The command still starts in the
+    /// current directory, which may be below it.
+    #[arg(long, value_name = "DIR")]
+    project: Option<PathBuf>,
+    /// After the command, say on stderr which sandbox rule caused each
+    /// refusal it reported (Permission denied, Read-only file system,
+    /// Operation not permitted, failed name lookups) and how to grant more.
+    /// The command's stderr then goes through palisade (still streamed).
+    #[arg(long)]
+    explain: bool,
     /// Say on stderr what is writable and which variables were dropped
     /// (names only).
     #[arg(long, short = 'v')]
@@ -112,7 +123,12 @@ pub struct Args {
 
 /// Runs `palisade run`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
-    let project = std::env::current_dir().context("reading the current directory")?;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let project = match &a.project {
+        Some(p) => std::fs::canonicalize(p)
+            .with_context(|| format!("--project {}: no such directory", p.display()))?,
+        None => cwd.clone(),
+    };
     let (program, args) = a
         .command
         .split_first()
@@ -235,7 +251,24 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         },
         _ => None,
     };
-    let plan = launch::Plan {
+    let explain_pipe = if a.explain {
+        Some(nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).context("creating a pipe")?)
+    } else {
+        None
+    };
+    let (explain_read, explain_write) = match explain_pipe {
+        Some((r, w)) => (Some(r), Some(std::sync::Arc::new(w))),
+        None => (None, None),
+    };
+    let context = explain::Context {
+        cwd: cwd.clone(),
+        write_roots: write_roots.clone(),
+        hidden: rp.hide.clone(),
+        protected: protected.paths.clone(),
+        profile: name.to_string(),
+        network_off: matches!(network, launch::Network::None),
+    };
+    let mut plan = launch::Plan {
         program: program.into(),
         args: args.iter().map(Into::into).collect(),
         env: scrubbed.kept,
@@ -247,10 +280,21 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         new_session: !std::io::stdin().is_terminal(),
         limits,
         cgroup: cgroup.as_ref().map(|c| c.path().to_path_buf()),
+        stderr: explain_write,
         verbose: a.verbose,
     };
     let code = match launch::start(&plan) {
-        Ok(running) => running.wait(),
+        Ok(running) => {
+            // Only the sandbox may hold the write end now, so the reader
+            // sees the end of the stream when the sandbox is gone.
+            plan.stderr = None;
+            let reader = explain_read.map(|r| std::thread::spawn(move || relay_stderr(r)));
+            let code = running.wait();
+            if let Some(refusals) = reader.and_then(|t| t.join().ok()) {
+                report(&context, &refusals);
+            }
+            code
+        }
         Err(e) => {
             eprintln!("palisade run: {e}");
             e.exit_code()
@@ -264,6 +308,72 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let _ = std::fs::remove_dir_all(t);
     }
     Ok(code)
+}
+
+/// Copies the command's stderr to ours as it comes, and returns the
+/// refusals its lines report (at most 200).
+fn relay_stderr(from: std::os::fd::OwnedFd) -> Vec<explain::Refusal> {
+    use std::io::{Read as _, Write as _};
+    let mut src = std::fs::File::from(from);
+    let mut out = std::io::stderr();
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut line: Vec<u8> = Vec::new();
+    let mut found = Vec::new();
+    let take = |line: &mut Vec<u8>, found: &mut Vec<explain::Refusal>| {
+        if found.len() < 200 {
+            if let Some(r) = explain::refusal(&String::from_utf8_lossy(line)) {
+                found.push(r);
+            }
+        }
+        line.clear();
+    };
+    loop {
+        let n = match src.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        let _ = out.write_all(&buf[..n]);
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                take(&mut line, &mut found);
+            } else if line.len() < 4096 {
+                line.push(b);
+            }
+        }
+    }
+    if !line.is_empty() {
+        take(&mut line, &mut found);
+    }
+    found
+}
+
+/// Prints one line per distinct explanation of `refusals`.
+fn report(context: &explain::Context, refusals: &[explain::Refusal]) {
+    let mut lines: Vec<String> = Vec::new();
+    for r in refusals {
+        if let Some(e) = context.explain(r) {
+            if !lines.contains(&e) {
+                lines.push(e);
+            }
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    eprintln!(
+        "palisade run: the sandbox (profile `{}`) refused {}:",
+        context.profile,
+        if lines.len() == 1 {
+            "this".to_string()
+        } else {
+            format!("{} things", lines.len())
+        }
+    );
+    for l in lines {
+        eprintln!("  - {l}");
+    }
 }
 
 /// A limit from the command line: `None` for `none`.
