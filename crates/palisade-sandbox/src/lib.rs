@@ -11,11 +11,17 @@
 //!   read other processes or reach the kernel's attack surface (ptrace,
 //!   `process_vm_*`, io_uring, bpf, perf events, modules, keyrings, …).
 //!
-//! The network namespace and the domain proxy are later layers.
+//! - [`proxy`]: the domain allow-list proxy (HTTP CONNECT, plain HTTP,
+//!   SOCKS5) that runs outside the sandbox on a Unix socket, the only way
+//!   out of its empty network namespace;
+//! - [`bridge`]: the loopback TCP listener inside the sandbox that carries
+//!   connections to that socket.
 
 #![deny(missing_docs)]
 
+pub mod bridge;
 pub mod env;
 pub mod fs;
 pub mod ns;
+pub mod proxy;
 pub mod syscalls;
