@@ -19,7 +19,11 @@
 //!   settings) made read-only inside writable roots;
 //! - [`launch`]: the process tree that applies all of these, with a pid
 //!   namespace so that nothing the command starts outlives it;
-//! - [`bridge`]: the sandbox's end of the network proxy;
+//! - [`proxy`]: the domain allow-list proxy (HTTP CONNECT, plain HTTP,
+//!   SOCKS5) that runs outside the sandbox on a Unix socket, the only way
+//!   out of its empty network namespace;
+//! - [`bridge`]: the loopback TCP listener inside the sandbox that carries
+//!   connections to that socket;
 //! - [`explain`]: which rule a refusal the command reported came from;
 //! - [`profile`]: named profiles (TOML, built-in or the user's and the
 //!   organisation's) saying what a command may write, read and reach.
@@ -35,5 +39,6 @@ pub mod limits;
 pub mod ns;
 pub mod profile;
 pub mod protect;
+pub mod proxy;
 pub mod sys;
 pub mod syscalls;
