@@ -1218,3 +1218,39 @@ fn udp_and_dns_lookups_do_not_leave_the_sandbox() {
         );
     }
 }
+
+/// Where user namespaces cannot be created (here: a parent user namespace
+/// whose `max_user_namespaces` is 0), palisade says so and still confines
+/// writes with Landlock and system calls with seccomp: never unconfined
+/// silently.
+#[test]
+fn without_user_namespaces_the_fallback_is_explicit_and_still_confines() {
+    if !has("unshare") {
+        return;
+    }
+    let d = dirs();
+    let script = format!(
+        "echo 0 > /proc/sys/user/max_user_namespaces || exit 99; \
+         {} run -- sh -c 'echo x > {}/pwned; echo ok > in.txt; unshare -r true || echo unshare-refused'",
+        env!("CARGO_BIN_EXE_palisade"),
+        d.outside.display()
+    );
+    let o = Command::new("unshare")
+        .args(["-Ur", "sh", "-c", &script])
+        .current_dir(&d.proj)
+        .output()
+        .unwrap();
+    if o.status.code() == Some(99) || o.status.code() == Some(1) && o.stdout.is_empty() {
+        eprintln!("skipped: cannot make a user namespace without nested ones here: {o:?}");
+        return;
+    }
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("user namespaces are unavailable"), "{err}");
+    assert!(err.contains("Landlock and seccomp still apply"), "{err}");
+    assert!(!d.outside.join("pwned").exists());
+    assert_eq!(
+        std::fs::read_to_string(d.proj.join("in.txt")).unwrap(),
+        "ok\n"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("unshare-refused"));
+}

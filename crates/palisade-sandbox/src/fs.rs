@@ -48,6 +48,16 @@ pub enum Enforcement {
     Partial,
 }
 
+/// What [`confine`] enforced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enforced {
+    /// Whether every rule is enforced.
+    pub enforcement: Enforcement,
+    /// The Landlock ABI version the running kernel offers (`None` if it
+    /// could not be told).
+    pub kernel_abi: Option<i32>,
+}
+
 /// Why the filesystem could not be confined.
 #[derive(Debug, thiserror::Error)]
 pub enum FsError {
@@ -74,7 +84,7 @@ pub enum FsError {
 /// scopes). Call it before starting threads. Errors: a root
 /// that cannot be opened, or no Landlock at all ([`FsError::Unavailable`];
 /// never silently unconfined).
-pub fn confine(policy: &FsPolicy) -> Result<Enforcement, FsError> {
+pub fn confine(policy: &FsPolicy) -> Result<Enforced, FsError> {
     let all = AccessFs::from_all(TARGET_ABI);
     let read = AccessFs::from_read(TARGET_ABI);
     let mut ruleset = Ruleset::default()
@@ -105,11 +115,22 @@ pub fn confine(policy: &FsPolicy) -> Result<Enforcement, FsError> {
         ruleset = ruleset.add_rule(PathBeneath::new(root_fd(root)?, rights))?;
     }
     let status = ruleset.restrict_self()?;
-    match status.ruleset {
-        RulesetStatus::FullyEnforced => Ok(Enforcement::Full),
-        RulesetStatus::PartiallyEnforced => Ok(Enforcement::Partial),
-        RulesetStatus::NotEnforced => Err(FsError::Unavailable),
-    }
+    let kernel_abi = match status.landlock {
+        landlock::LandlockStatus::Available {
+            effective_abi,
+            kernel_abi,
+        } => Some(kernel_abi.unwrap_or(effective_abi as i32)),
+        _ => None,
+    };
+    let enforcement = match status.ruleset {
+        RulesetStatus::FullyEnforced => Enforcement::Full,
+        RulesetStatus::PartiallyEnforced => Enforcement::Partial,
+        RulesetStatus::NotEnforced => return Err(FsError::Unavailable),
+    };
+    Ok(Enforced {
+        enforcement,
+        kernel_abi,
+    })
 }
 
 fn root_fd(path: &Path) -> Result<PathFd, FsError> {

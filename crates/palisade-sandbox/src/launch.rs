@@ -419,11 +419,14 @@ fn command(plan: &Plan, pipe: std::fs::File, old_mask: SigSet) -> ! {
             .map(|p| p.display().to_string())
             .collect();
         eprintln!(
-            "palisade run: Landlock {} enforced; seccomp filter on; writable: {}",
-            match enforcement {
+            "palisade run: Landlock {} enforced (kernel ABI {}); seccomp filter on; writable: {}",
+            match enforcement.enforcement {
                 fs::Enforcement::Full => "fully",
                 fs::Enforcement::Partial => "partially (older kernel ABI)",
             },
+            enforcement
+                .kernel_abi
+                .map_or("unknown".to_string(), |v| v.to_string()),
             roots.join(", ")
         );
     }
