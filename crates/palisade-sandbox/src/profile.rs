@@ -81,19 +81,6 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "workspace";
 
-/// The shell start-up files of [`DEFAULT_PROTECT`]: protected only in the
-/// home directory, the one place a shell reads them.
-pub const SHELL_STARTUP: &[&str] = &[
-    ".bashrc",
-    ".bash_profile",
-    ".bash_login",
-    ".profile",
-    ".zshrc",
-    ".zshenv",
-    ".zprofile",
-    ".zlogin",
-];
-
 /// Names that stay read-only even inside a writable root (the project, a
 /// `write.paths` entry): files and directories whose content is run or
 /// obeyed later, outside the sandbox, by a shell, git, an editor or an
@@ -974,10 +961,6 @@ impl Profile {
         bases.extend(write_roots.iter().cloned());
         for base in &bases {
             for name in &self.protect {
-                // No shell reads start-up files anywhere but the home.
-                if SHELL_STARTUP.contains(&name.as_str()) && Some(base.as_path()) != home {
-                    continue;
-                }
                 let p = base.join(name);
                 if write_roots.iter().any(|r| p.starts_with(r)) && !protect.contains(&p) {
                     protect.push(p);

@@ -132,7 +132,7 @@ pub struct Args {
     #[arg(long, short = 'v')]
     verbose: bool,
     /// The command and its arguments (after `--`).
-    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(required = true, trailing_var_arg = true)]
     command: Vec<String>,
 }
 
