@@ -8,11 +8,16 @@ from inside each sandbox. What is compared is what a sandboxed
 
   unconfined        curl straight to the server: the ceiling on this machine.
   palisade-net      `palisade run --allow-network -- curl …`: the host's network
-                    as is, no filtering (what palisade has until its proxy lands).
-  palisade-proxy    HOOK for palisade's domain-filtering proxy, off by default:
-                    `--palisade-proxy-args '--allow-domain 127.0.0.1:{port}'`
-                    runs `palisade run <those args> -- curl --noproxy '' …` so
-                    curl takes the proxy from the environment palisade sets.
+                    as is, no filtering.
+  palisade-proxy    palisade's domain allow-list proxy: `palisade run
+                    --allow-ip 127.0.0.1 --allow-port {port} -- curl --noproxy '' …`
+                    (curl takes the proxy from the environment palisade sets;
+                    the loopback origin must be granted as an address, since the
+                    proxy refuses loopback otherwise). Path: curl → the
+                    sandbox's 127.0.0.1:3128 → bridge → unix socket → proxy →
+                    server. `palisade-proxy-connect` is the same with a CONNECT
+                    tunnel (`curl -p`, the HTTPS path). Other args:
+                    `--palisade-proxy-args '…'`.
                     Enable it once that proxy exists.
   srt               Claude Code's sandbox runtime with
                     {"network": {"allowedDomains": ["127.0.0.1:<port>"]}}: curl
@@ -83,7 +88,7 @@ def main() -> int:
     ap.add_argument("--mb", type=int, default=100, help="download size in MB (10^6 bytes)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", nargs="*", default=None)
-    ap.add_argument("--palisade-proxy-args", default=None,
+    ap.add_argument("--palisade-proxy-args", default="--allow-ip 127.0.0.1 --allow-port {port}",
                     help="enable the palisade-proxy row: `palisade run ARGS -- curl --noproxy '' URL`; "
                          "{port} is replaced by the server's port")
     ap.add_argument("--workdir", type=Path, default=Path("/var/tmp"))
@@ -117,8 +122,10 @@ def main() -> int:
     }
     if a.palisade_proxy_args:
         extra = shlex.split(a.palisade_proxy_args.replace("{port}", str(port)))
-        rows["palisade-proxy"] = (f"palisade run {a.palisade_proxy_args} (its proxy)",
+        rows["palisade-proxy"] = (f"palisade run {a.palisade_proxy_args} (its proxy, HTTP forward)",
                                   [str(palisade), "run", *extra, "--", *curl, "--noproxy", "", url])
+        rows["palisade-proxy-connect"] = ("palisade, the same with a CONNECT tunnel (`curl -p`, the HTTPS path)",
+                                          [str(palisade), "run", *extra, "--", *curl, "--noproxy", "", "-p", url])
     if st.SRT_JS.exists():
         rows["srt"] = ('srt, allowedDomains ["127.0.0.1:<port>"] (HTTP forward through its proxy)',
                        [*srt, *curl, "--noproxy", "", url])

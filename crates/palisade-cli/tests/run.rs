@@ -912,6 +912,42 @@ print(len(procs))
     assert!(err.contains("stopped:"), "{err}");
 }
 
+/// From 300 up, the cap is the sandbox's own `kernel.pid_max` where the
+/// kernel keeps it per pid namespace (Linux ≥ 6.14): 600 children are
+/// stopped before 320, for root too, and the host's pid_max is untouched.
+#[test]
+fn a_larger_fork_bomb_is_stopped_by_the_namespace_pid_max() {
+    if !has("python3") {
+        return;
+    }
+    let host_pid_max = std::fs::read_to_string("/proc/sys/kernel/pid_max").unwrap();
+    let d = dirs();
+    let probe = r#"import subprocess, sys
+procs = []
+try:
+    for _ in range(600):
+        procs.append(subprocess.Popen(["sleep", "30"]))
+except OSError as e:
+    print("stopped:", e.strerror, file=sys.stderr)
+for p in procs:
+    p.kill()
+    p.wait()
+print(len(procs))
+"#;
+    assert_eq!(python(&d, probe, false, &[]), "600");
+    std::fs::write(d.proj.join("probe.py"), probe).unwrap();
+    let o = sh(&d.proj, "python3 probe.py", true, &["--limit-procs", "320"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("not enforced"), "{err}");
+    let n: u32 = String::from_utf8_lossy(&o.stdout).trim().parse().unwrap();
+    assert!((1..320).contains(&n), "{n} children: {err}");
+    assert!(err.contains("stopped:"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string("/proc/sys/kernel/pid_max").unwrap(),
+        host_pid_max
+    );
+}
+
 /// A 2 MiB file is written unconfined; with `--limit-file-size 1M` the
 /// writer is stopped (SIGXFSZ or EFBIG) and the file stays at 1 MiB. The
 /// limit is per file: many files can still fill a disk (#6).

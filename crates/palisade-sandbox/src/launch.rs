@@ -73,6 +73,9 @@ pub struct Plan {
     pub new_session: bool,
     /// Resource limits of the command (set just before it is executed).
     pub limits: limits::Limits,
+    /// The pid 1 writes this to its namespace's `kernel.pid_max`, capping
+    /// the processes and threads in it ([`limits::pid_max_per_namespace`]).
+    pub pid_max: Option<u64>,
     /// A cgroup directory the sandbox joins first (`cgroup.procs`), for a
     /// process cap where `RLIMIT_NPROC` does not count (root).
     pub cgroup: Option<PathBuf>,
@@ -362,11 +365,25 @@ fn init(
 ) -> ! {
     let _ = prctl::set_pdeathsig(Signal::SIGKILL);
     let _ = prctl::set_dumpable(false);
-    if let Err(e) = ns::mount_proc() {
-        warn(&format!(
-            "{e}: /proc still shows the host's processes (their environments stay \
-             unreadable: they are not dumpable or belong to another user namespace)"
-        ));
+    let fresh_proc = match ns::mount_proc() {
+        Ok(()) => true,
+        Err(e) => {
+            warn(&format!(
+                "{e}: /proc still shows the host's processes (their environments stay \
+                 unreadable: they are not dumpable or belong to another user namespace)"
+            ));
+            false
+        }
+    };
+    if let Some(n) = plan.pid_max {
+        let set = if fresh_proc {
+            limits::set_pid_max(n).map_err(|e| e.to_string())
+        } else {
+            Err("no /proc of its own".to_string())
+        };
+        if let Err(e) = set {
+            warn(&format!("the process limit is not enforced ({e})"));
+        }
     }
     match sys::fork() {
         Ok(ForkResult::Child) => command(plan, pipe, old_mask),

@@ -137,6 +137,46 @@ pub fn set_rlimits(limits: &Limits) -> Result<(), LimitError> {
     Ok(())
 }
 
+/// The smallest `kernel.pid_max` the kernel accepts (`PID_MAX_MIN`).
+pub const PID_MAX_MIN: u64 = 301;
+
+/// Whether the running kernel keeps `kernel.pid_max` per pid namespace
+/// (Linux ≥ 6.14, commit "pid: allow pid_max to be set per pid
+/// namespace"), read from `/proc/sys/kernel/osrelease`. Then the sandbox's
+/// pid 1 can cap the number of processes and threads in its namespace by
+/// writing [`pid_max_for`] to its own `/proc/sys/kernel/pid_max`: no
+/// cgroup, and it works for root, whom `RLIMIT_NPROC` does not count.
+pub fn pid_max_per_namespace() -> bool {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let mut parts = release
+        .trim()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|p| p.parse::<u32>().ok());
+    match (parts.next(), parts.next()) {
+        (Some(major), Some(minor)) => (major, minor) >= (6, 14),
+        _ => false,
+    }
+}
+
+/// The `pid_max` that lets at most `max_processes` tasks exist at once in
+/// a pid namespace (pids run from 1 to `pid_max - 1`); `None` when that is
+/// below [`PID_MAX_MIN`], which the kernel refuses.
+pub fn pid_max_for(max_processes: u64) -> Option<u64> {
+    let v = max_processes.checked_add(1)?;
+    (v >= PID_MAX_MIN).then_some(v)
+}
+
+/// Writes `pid_max` to `/proc/sys/kernel/pid_max`: from the pid 1 of a
+/// new pid namespace with a fresh `/proc`, this caps that namespace only
+/// (see [`pid_max_per_namespace`]).
+///
+/// # Errors
+/// The write's: a kernel without per-namespace `pid_max`, or a `/proc`
+/// that is not the namespace's own.
+pub fn set_pid_max(pid_max: u64) -> std::io::Result<()> {
+    std::fs::write("/proc/sys/kernel/pid_max", pid_max.to_string())
+}
+
 /// Whether `RLIMIT_NPROC` caps the caller's processes: not for real uid 0,
 /// which the kernel exempts. Call it before entering a user namespace
 /// (inside one, uid 0 may be anyone).
@@ -360,6 +400,19 @@ pub fn parse_size(text: &str) -> Result<Option<u64>, LimitError> {
         _ => return Err(bad()),
     };
     n.checked_mul(1u64 << shift).map(Some).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod pid_max_tests {
+    use super::*;
+
+    #[test]
+    fn pid_max_leaves_room_for_exactly_the_cap() {
+        assert_eq!(pid_max_for(4096), Some(4097));
+        assert_eq!(pid_max_for(300), Some(301));
+        assert_eq!(pid_max_for(50), None, "below the kernel's minimum");
+        assert_eq!(pid_max_for(u64::MAX), None);
+    }
 }
 
 #[cfg(test)]

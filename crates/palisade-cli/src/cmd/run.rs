@@ -289,16 +289,25 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         max_memory: pick(a.limit_memory, size(rp.limits.memory), dflt.max_memory),
         max_open_files: rp.limits.open_files.or(dflt.max_open_files),
     };
-    // Root is exempt from RLIMIT_NPROC: its process cap is a cgroup, made
-    // here from the host's view, joined by the sandbox's first process.
+    // The process cap: the sandbox's own pid_max where the kernel keeps it
+    // per pid namespace (cheap, and it counts root too). Otherwise root,
+    // exempt from RLIMIT_NPROC, gets a cgroup, made here from the host's
+    // view and joined by the sandbox's first process (moving a process
+    // into a cgroup costs milliseconds).
+    let pid_max = limits
+        .max_processes
+        .and_then(limits::pid_max_for)
+        .filter(|_| limits::pid_max_per_namespace());
     let cgroup = match limits.max_processes {
-        Some(n) if !limits::nproc_rlimit_counts() => match limits::Cgroup::create(n) {
-            Ok(cg) => Some(cg),
-            Err(e) => {
-                eprintln!("palisade run: warning: process limit not enforced: {e}");
-                None
+        Some(n) if pid_max.is_none() && !limits::nproc_rlimit_counts() => {
+            match limits::Cgroup::create(n) {
+                Ok(cg) => Some(cg),
+                Err(e) => {
+                    eprintln!("palisade run: warning: process limit not enforced: {e}");
+                    None
+                }
             }
-        },
+        }
         _ => None,
     };
     let explain_pipe = if a.explain {
@@ -329,6 +338,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         network,
         new_session: !std::io::stdin().is_terminal(),
         limits,
+        pid_max,
         cgroup: cgroup.as_ref().map(|c| c.path().to_path_buf()),
         stderr: explain_write,
         verbose: a.verbose,
