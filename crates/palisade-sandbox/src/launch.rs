@@ -73,6 +73,9 @@ pub struct Plan {
     pub new_session: bool,
     /// Resource limits of the command (set just before it is executed).
     pub limits: limits::Limits,
+    /// The seccomp programs ([`syscalls::filters`]), compiled before the
+    /// fork.
+    pub seccomp: Vec<seccompiler::BpfProgram>,
     /// The pid 1 writes this to its namespace's `kernel.pid_max`, capping
     /// the processes and threads in it ([`limits::pid_max_per_namespace`]).
     pub pid_max: Option<u64>,
@@ -422,7 +425,7 @@ fn command(plan: &Plan, pipe: std::fs::File, old_mask: SigSet) -> ! {
     if let Err(e) = limits::set_rlimits(&plan.limits) {
         fail(pipe, SETUP, &e.to_string());
     }
-    if let Err(e) = syscalls::confine() {
+    if let Err(e) = syscalls::install(&plan.seccomp) {
         fail(pipe, SETUP, &e.to_string());
     }
     if let Err(e) = sys::cloexec_from_3() {

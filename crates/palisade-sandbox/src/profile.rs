@@ -81,6 +81,21 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "workspace";
 
+/// Shell start-up files of [`DEFAULT_PROTECT`] protected outside the home
+/// only when they exist (no placeholder for them in a project).
+pub const HOME_ONLY: &[&str] = &[
+    ".bash_profile",
+    ".bash_login",
+    ".zshenv",
+    ".zprofile",
+    ".zlogin",
+];
+
+/// Names of [`DEFAULT_PROTECT`] protected only when they exist: they are
+/// obeyed only by a tool the project already set up (husky is wired
+/// through `.git/config`, itself protected).
+pub const IF_PRESENT: &[&str] = &[".husky", ".claude/commands", ".claude/agents"];
+
 /// Names that stay read-only even inside a writable root (the project, a
 /// `write.paths` entry): files and directories whose content is run or
 /// obeyed later, outside the sandbox, by a shell, git, an editor or an
@@ -960,8 +975,24 @@ impl Profile {
         bases.extend(home.map(Path::to_path_buf));
         bases.extend(write_roots.iter().cloned());
         for base in &bases {
+            let is_home = Some(base.as_path()) == home;
             for name in &self.protect {
                 let p = base.join(name);
+                // Each missing protected name costs a placeholder at every
+                // run: the shell files a project could plausibly be asked
+                // to source (.bashrc, .zshrc, .profile) are protected
+                // everywhere, the rest of the shell files only in the home,
+                // and names that matter only to a tool the project already
+                // uses (.husky) only when present.
+                if !is_home
+                    && HOME_ONLY.contains(&name.as_str())
+                    && std::fs::symlink_metadata(&p).is_err()
+                {
+                    continue;
+                }
+                if IF_PRESENT.contains(&name.as_str()) && std::fs::symlink_metadata(&p).is_err() {
+                    continue;
+                }
                 if write_roots.iter().any(|r| p.starts_with(r)) && !protect.contains(&p) {
                     protect.push(p);
                 }

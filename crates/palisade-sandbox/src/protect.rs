@@ -14,9 +14,11 @@
 //! does not remove a placeholder another run's mount stands on, and
 //! placeholders left by a killed run are removed by the next.
 //!
-//! Placeholders in a git work tree are listed in `.git/info/exclude`
-//! (between marker lines, removed with them), so that `git status` inside
-//! the sandbox does not show them and `git add -A` does not commit them.
+//! Git inside the sandbox is told to ignore the placeholders
+//! ([`Protected::git_excludes`], given to git as its `core.excludesFile`
+//! through `GIT_CONFIG_*` variables), so that `git status` does not show
+//! them and `git add -A` does not commit them; nothing in the repository
+//! is changed for that.
 //!
 //! When a protected name's directory is missing too (`.claude/` for
 //! `.claude/settings.json`), the placeholder is an empty file with the
@@ -33,7 +35,8 @@ use std::path::{Path, PathBuf};
 pub struct Protected {
     /// Every protected path that now exists (placeholders included).
     pub paths: Vec<PathBuf>,
-    roots: Vec<PathBuf>,
+    /// The placeholders of this run and of concurrent runs in the project.
+    placeholders: Vec<PathBuf>,
     created: Vec<PathBuf>,
     state: Option<Flock<std::fs::File>>,
 }
@@ -133,9 +136,6 @@ pub fn prepare_with_state(state: Option<&Path>, roots: &[PathBuf], names: &[Stri
     } else {
         created.clone()
     };
-    for root in roots {
-        exclude_from_git(root, &known);
-    }
     // Other runs may now read the list; this one holds a shared lock until
     // it finishes.
     let state = state.and_then(|f| match f.relock(FlockArg::LockShared) {
@@ -144,7 +144,7 @@ pub fn prepare_with_state(state: Option<&Path>, roots: &[PathBuf], names: &[Stri
     });
     Protected {
         paths,
-        roots: roots.to_vec(),
+        placeholders: known,
         created,
         state,
     }
@@ -155,10 +155,7 @@ impl Protected {
     /// the same project is still going (it will, when it finishes).
     pub fn finish(self) {
         let Some(mut f) = self.state else {
-            let left = remove_empty(&self.created);
-            for r in &self.roots {
-                exclude_from_git(r, &left);
-            }
+            remove_empty(&self.created);
             return;
         };
         if f.relock(FlockArg::LockExclusiveNonblock).is_err() {
@@ -167,59 +164,32 @@ impl Protected {
         let known = read_list(&mut f);
         let left = remove_empty(&known);
         write_list(&mut f, &left);
-        for r in &self.roots {
-            exclude_from_git(r, &left);
-        }
     }
-}
 
-const EXCLUDE_BEGIN: &str =
-    "# palisade run: placeholders for protected names (removed when the run ends)";
-const EXCLUDE_END: &str = "# palisade run: end";
-
-/// Rewrites the marked block of `root/.git/info/exclude` to list the
-/// placeholders in `paths` that are in `root`'s work tree (outside
-/// `.git/`); removes the block when there are none.
-fn exclude_from_git(root: &Path, paths: &[PathBuf]) {
-    let git = root.join(".git");
-    if !git.is_dir() {
-        return;
-    }
-    let mut lines: Vec<String> = paths
-        .iter()
-        .filter_map(|p| p.strip_prefix(root).ok())
-        .filter(|rel| !rel.starts_with(".git"))
-        .map(|rel| format!("/{}", rel.to_string_lossy()))
-        .collect();
-    lines.sort();
-    lines.dedup();
-    let file = git.join("info/exclude");
-    let old = std::fs::read_to_string(&file).unwrap_or_default();
-    let mut kept = String::new();
-    let mut inside = false;
-    for l in old.lines() {
-        if l == EXCLUDE_BEGIN {
-            inside = true;
-        } else if l == EXCLUDE_END {
-            inside = false;
-        } else if !inside {
-            kept.push_str(l);
-            kept.push('\n');
+    /// gitignore lines for the placeholders that lie in a git work tree,
+    /// each anchored at its work tree's root (`/.mcp.json`); empty when
+    /// there are none.
+    pub fn git_excludes(&self) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        for p in &self.placeholders {
+            // The work tree: the nearest ancestor with a `.git` (a
+            // directory, or a file in a linked worktree or submodule).
+            let Some(top) = p.ancestors().skip(1).find(|a| a.join(".git").exists()) else {
+                continue;
+            };
+            let Ok(rel) = p.strip_prefix(top) else {
+                continue;
+            };
+            if rel.starts_with(".git") {
+                continue;
+            }
+            let line = format!("/{}", rel.to_string_lossy());
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
         }
-    }
-    if !lines.is_empty() {
-        kept.push_str(EXCLUDE_BEGIN);
-        kept.push('\n');
-        for l in &lines {
-            kept.push_str(l);
-            kept.push('\n');
-        }
-        kept.push_str(EXCLUDE_END);
-        kept.push('\n');
-    }
-    if kept != old {
-        let _ = std::fs::create_dir_all(git.join("info"));
-        let _ = std::fs::write(&file, kept);
+        lines.sort();
+        lines.iter().map(|l| format!("{l}\n")).collect()
     }
 }
 
@@ -313,16 +283,16 @@ mod tests {
             "a missing directory gets one placeholder file"
         );
         assert_eq!(p.paths.len(), 4);
-        let exclude = std::fs::read_to_string(root.join(".git/info/exclude")).unwrap();
-        assert!(exclude.contains("\n/.bashrc\n"), "{exclude}");
-        assert!(!exclude.contains("hooks"), "inside .git needs no entry");
+        let excludes = p.git_excludes();
+        assert!(excludes.contains("/.bashrc\n"), "{excludes}");
+        assert!(excludes.contains("/.claude\n"), "{excludes}");
+        assert!(!excludes.contains("hooks"), "inside .git needs no entry");
+        assert!(
+            !root.join(".git/info/exclude").exists(),
+            "the repository is untouched"
+        );
         p.finish();
         assert!(!root.join(".bashrc").exists());
-        let exclude = std::fs::read_to_string(root.join(".git/info/exclude")).unwrap();
-        assert!(
-            !exclude.contains("palisade"),
-            "the block goes too: {exclude}"
-        );
         assert!(!root.join(".git/hooks").exists());
         assert!(
             !root.join(".claude").exists(),

@@ -497,9 +497,18 @@ fn x32_guard() -> BpfProgram {
 /// a threaded caller that other threads would escape: call it before
 /// starting threads).
 pub fn confine() -> Result<(), SyscallError> {
-    let programs = filters()?;
+    install(&filters()?)
+}
+
+/// Installs `programs` (from [`filters`], compiled earlier: a parent can
+/// compile them once before forking) on the calling thread, after setting
+/// `PR_SET_NO_NEW_PRIVS`.
+///
+/// # Errors
+/// [`SyscallError`] if the kernel refuses one.
+pub fn install(programs: &[BpfProgram]) -> Result<(), SyscallError> {
     nix::sys::prctl::set_no_new_privs().map_err(SyscallError::NoNewPrivs)?;
-    for p in &programs {
+    for p in programs {
         seccompiler::apply_filter(p)?;
     }
     Ok(())

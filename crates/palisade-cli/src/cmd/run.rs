@@ -148,6 +148,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         .command
         .split_first()
         .context("no command given (palisade run -- CMD ARGS…)")?;
+    let seccomp = palisade_sandbox::syscalls::filters().context("compiling the seccomp filter")?;
     let home = std::env::var_os("HOME")
         .map(PathBuf::from)
         .filter(|h| h.is_absolute());
@@ -250,6 +251,39 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
     let protected = protect::prepare(&protect_roots, &names);
+    // Git inside the sandbox ignores the placeholders: an excludes file in
+    // the private tmp (with the user's global one, which it replaces) named
+    // through GIT_CONFIG_* variables; the repository is not touched.
+    let excludes = protected.git_excludes();
+    if let (false, Some(t)) = (excludes.is_empty(), &tmp) {
+        let global = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".config")))
+            .map(|d| d.join("git/ignore"))
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .unwrap_or_default();
+        let file = t.join(".palisade-git-excludes");
+        if std::fs::write(&file, format!("{global}\n{excludes}")).is_ok() {
+            let n = scrubbed
+                .kept
+                .iter()
+                .find(|(k, _)| k == "GIT_CONFIG_COUNT")
+                .and_then(|(_, v)| v.to_str()?.parse::<u32>().ok())
+                .unwrap_or(0);
+            scrubbed.kept.retain(|(k, _)| k != "GIT_CONFIG_COUNT");
+            scrubbed.kept.extend([
+                ("GIT_CONFIG_COUNT".into(), (n + 1).to_string().into()),
+                (
+                    format!("GIT_CONFIG_KEY_{n}").into(),
+                    "core.excludesFile".into(),
+                ),
+                (
+                    format!("GIT_CONFIG_VALUE_{n}").into(),
+                    file.into_os_string(),
+                ),
+            ]);
+        }
+    }
     if a.verbose {
         eprintln!(
             "palisade run: profile `{name}`{}",
@@ -338,6 +372,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         network,
         new_session: !std::io::stdin().is_terminal(),
         limits,
+        seccomp,
         pid_max,
         cgroup: cgroup.as_ref().map(|c| c.path().to_path_buf()),
         stderr: explain_write,
