@@ -64,8 +64,8 @@ pub struct Plan {
     pub hide: Vec<PathBuf>,
     /// Paths made read-only inside writable roots (protected names).
     pub read_only: Vec<PathBuf>,
-    /// Host unix sockets the command may still connect to.
-    pub allow_unix_sockets: Vec<PathBuf>,
+    /// Host unix sockets to hide ([`ns::host_sockets`]).
+    pub unix_sockets: Vec<PathBuf>,
     /// The network.
     pub network: Network,
     /// Start the command in a new session (`setsid(2)`), without a
@@ -288,12 +288,7 @@ fn holder(plan: &Plan, err: OwnedFd, parent: Pid, old_mask: SigSet) -> ! {
         Ok(h) => h,
         Err(e) => fail(pipe, SETUP, &e.to_string()),
     };
-    let sockets = ns::unix_sockets(
-        &ns::socket_dirs(),
-        &plan.allow_unix_sockets,
-        &plan.fs.write_roots,
-    );
-    let sockets = match ns::hide(&sockets) {
+    let sockets = match ns::hide(&plan.unix_sockets) {
         Ok(h) => h,
         Err(e) => fail(pipe, SETUP, &e.to_string()),
     };

@@ -217,6 +217,39 @@ pub fn mount_proc() -> Result<(), NsError> {
     })
 }
 
+/// The host unix sockets to hide: the pathname sockets bound in the
+/// caller's network namespace, from `/proc/net/unix` (`unix(7)`; one read,
+/// wherever the sockets live), or where that file cannot be read, those
+/// found by [`unix_sockets`] in [`socket_dirs`]. Relative paths (bound
+/// from an unknown directory), sockets under `skip` (the writable roots)
+/// and those in `allow` are left out, and so is anything that is no longer
+/// a socket file. Call it before entering a new network namespace.
+pub fn host_sockets(allow: &[PathBuf], skip: &[PathBuf]) -> Vec<PathBuf> {
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(table) = std::fs::read_to_string("/proc/net/unix") else {
+        return unix_sockets(&socket_dirs(), allow, skip);
+    };
+    let mut out: Vec<PathBuf> = Vec::new();
+    for line in table.lines().skip(1) {
+        // Num RefCount Protocol Flags Type St Inode Path
+        let Some(path) = line.split_whitespace().nth(7) else {
+            continue;
+        };
+        if !path.starts_with('/') {
+            continue; // abstract (`@name`) or relative
+        }
+        let path = PathBuf::from(path);
+        if out.contains(&path) || allow.contains(&path) || skip.iter().any(|s| path.starts_with(s))
+        {
+            continue;
+        }
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_socket()) {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// Where host services keep their unix sockets, with the depth to search
 /// each: the system runtime directory (Docker, containerd, Podman, D-Bus,
 /// systemd), the user's runtime directory (`$XDG_RUNTIME_DIR`: rootless
@@ -320,4 +353,21 @@ pub fn unix_sockets(
         walk(d, *depth, allow, skip, &mut out, &mut budget);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bound_sockets_are_found_wherever_they_are_unless_skipped_or_allowed() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("deep/inside");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("service.sock");
+        let _l = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        assert!(host_sockets(&[], &[]).contains(&path));
+        assert!(!host_sockets(&[], &[t.path().to_path_buf()]).contains(&path));
+        assert!(!host_sockets(std::slice::from_ref(&path), &[]).contains(&path));
+    }
 }

@@ -361,6 +361,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         profile: name.to_string(),
         network_off: matches!(network, launch::Network::None),
     };
+    // Read here, in the host's network namespace, where they are bound.
+    let unix_sockets = palisade_sandbox::ns::host_sockets(&[], &write_roots);
     let mut plan = launch::Plan {
         program: program.into(),
         args: args.iter().map(Into::into).collect(),
@@ -368,7 +370,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         fs: fs::FsPolicy { write_roots },
         hide: rp.hide,
         read_only: protected.paths.clone(),
-        allow_unix_sockets: Vec::new(),
+        unix_sockets,
         network,
         new_session: !std::io::stdin().is_terminal(),
         limits,
