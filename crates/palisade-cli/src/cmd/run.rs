@@ -89,7 +89,8 @@ pub struct Args {
     allow_domain: Vec<String>,
     /// Let the proxy reach this address or range (CIDR; repeatable) even
     /// though it is a literal or a loopback, private, link-local or
-    /// metadata address (refused otherwise, against DNS rebinding).
+    /// metadata address (refused otherwise, against DNS rebinding). Like
+    /// --allow-domain, turns on the proxy.
     #[arg(long, value_name = "IP|CIDR")]
     allow_ip: Vec<String>,
     /// Let the proxy connect to this port too (repeatable; default 80 and
@@ -168,6 +169,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let mut prof = profile::resolve(name, &profile::Lookup::new(home.as_deref()))
         .and_then(|p| p.with_cli(&grants))
         .with_context(|| format!("profile `{name}`"))?;
+    // Granting an address or a port, like a domain, means the proxy.
+    if prof.network == profile::Network::None
+        && (!a.allow_ip.is_empty() || !a.allow_port.is_empty())
+    {
+        prof.network = profile::Network::Proxy;
+    }
     if prof.network == profile::Network::Proxy && !a.allow_network {
         // The policy's domain lists (palisade.toml `[sandbox]`, Claude
         // Code's WebFetch(domain:…) rules) apply to the proxy.
@@ -362,7 +369,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         network_off: matches!(network, launch::Network::None),
     };
     // Read here, in the host's network namespace, where they are bound.
-    let unix_sockets = palisade_sandbox::ns::host_sockets(&[], &write_roots);
+    // The proxy's own socket stays reachable for the bridge.
+    let own: Vec<PathBuf> = match &network {
+        launch::Network::Proxy { socket, .. } => vec![socket.clone()],
+        _ => Vec::new(),
+    };
+    let unix_sockets = palisade_sandbox::ns::host_sockets(&own, &write_roots);
     let mut plan = launch::Plan {
         program: program.into(),
         args: args.iter().map(Into::into).collect(),
