@@ -14,4 +14,11 @@ export PALISADE_SARIF_SCHEMA
 # The pre-commit framework, to run the shipped .pre-commit-hooks.yaml.
 command -v pre-commit >/dev/null ||
   python3 -m pip install --quiet --disable-pip-version-check 'pre-commit>=3,<5' >&2
+# curl and util-linux's unshare drive the sandbox's network and fallback
+# attack tests (which skip, saying so, where a tool is missing).
+if ! command -v curl >/dev/null || ! command -v unshare >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >&2 && apt-get install -y -qq curl util-linux >&2
+  fi
+fi
 cargo test --workspace --locked
