@@ -429,8 +429,8 @@ fn no_process_outlives_the_sandbox() {
 }
 
 /// `/proc` shows only the sandbox's processes: not the parent's
-/// environment, not the host's pids, and `/proc/*/root` and `cwd` lead
-/// nowhere Landlock does not already cover.
+/// environment or memory, not the host's pids, and `/proc/*/root` and
+/// `cwd` lead nowhere Landlock does not already cover.
 #[test]
 fn proc_shows_only_the_sandbox() {
     let d = dirs();
@@ -438,6 +438,7 @@ fn proc_shows_only_the_sandbox() {
     let script = format!(
         "kill -0 {me} && echo parent:visible; \
          cat /proc/$PPID/environ /proc/1/environ 2>/dev/null | tr '\\0' '\\n' | grep -c PALISADE_CANARY; \
+         python3 -c \"import os\nfor pid in ({me}, 1):\n    try:\n        lo = int(open(f'/proc/{{pid}}/maps').readline().split('-')[0], 16)\n        f = open(f'/proc/{{pid}}/mem', 'rb'); f.seek(lo); f.read(16); print('mem:read', pid)\n    except OSError: pass\"; \
          for p in /proc/self/root /proc/1/root /proc/$$/cwd/..; do echo x > $p{out}/pwned-$(basename $p) 2>/dev/null && echo wrote:$p; done; \
          ls /proc | grep -c '^[0-9]'; true",
         out = d.outside.display()
@@ -461,6 +462,7 @@ fn proc_shows_only_the_sandbox() {
     };
     let free = run(false);
     assert!(free.contains("parent:visible"), "{free}");
+    assert!(free.contains("mem:read"), "{free}");
     assert!(free.contains("wrote:/proc/self/root"), "{free}");
     for n in ["root", "cwd"] {
         let _ = std::fs::remove_file(d.outside.join(format!("pwned-{n}")));
@@ -468,6 +470,7 @@ fn proc_shows_only_the_sandbox() {
     let boxed = run(true);
     let lines: Vec<&str> = boxed.lines().collect();
     assert!(!boxed.contains("parent:visible"), "{boxed}");
+    assert!(!boxed.contains("mem:read"), "{boxed}");
     assert!(!boxed.contains("wrote:"), "{boxed}");
     assert_eq!(lines.first(), Some(&"0"), "no environ readable: {boxed}");
     let pids: usize = lines.last().unwrap().parse().unwrap();
