@@ -1294,3 +1294,43 @@ fn without_user_namespaces_the_fallback_is_explicit_and_still_confines() {
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("unshare-refused"));
 }
+
+/// `--list-profiles` names every built-in with its network; `--show-profile`
+/// prints one resolved, and an unknown name is a clear error.
+#[test]
+fn profiles_can_be_listed_and_shown() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .arg("run")
+            .args(args)
+            .env("HOME", "/nonexistent")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--list-profiles"]);
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    for (name, net) in [
+        ("workspace", "none"),
+        ("workspace-net", "proxy"),
+        ("read-only", "none"),
+        ("untrusted", "none"),
+        ("agent", "proxy"),
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.split_whitespace().take(2).eq([name, net])),
+            "{name}: {out}"
+        );
+    }
+    let o = run(&["--show-profile", "untrusted"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("extends") || out.contains("built-in profile workspace"),
+        "{out}"
+    );
+    assert!(out.contains("home = true"), "{out}");
+    let o = run(&["--show-profile", "nope"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no profile named `nope`"));
+}

@@ -132,13 +132,26 @@ pub struct Args {
     /// (names only).
     #[arg(long, short = 'v')]
     verbose: bool,
+    /// List the profiles (built-in, yours, the organisation's) and exit.
+    #[arg(long)]
+    list_profiles: bool,
+    /// Print profile NAME as resolved (after `extends`, with its sources)
+    /// in TOML and exit.
+    #[arg(long, value_name = "NAME")]
+    show_profile: Option<String>,
     /// The command and its arguments (after `--`).
-    #[arg(required = true, trailing_var_arg = true)]
+    #[arg(
+        required_unless_present_any = ["list_profiles", "show_profile"],
+        trailing_var_arg = true
+    )]
     command: Vec<String>,
 }
 
 /// Runs `palisade run`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if a.list_profiles || a.show_profile.is_some() {
+        return profiles(&a);
+    }
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let project = match &a.project {
         Some(p) => std::fs::canonicalize(p)
@@ -485,6 +498,50 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let _ = std::fs::remove_dir_all(d);
     }
     Ok(code)
+}
+
+/// `--list-profiles` and `--show-profile NAME`.
+fn profiles(a: &Args) -> anyhow::Result<u8> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|h| h.is_absolute());
+    let lookup = profile::Lookup::new(home.as_deref());
+    if let Some(name) = &a.show_profile {
+        let p = profile::resolve(name, &lookup).with_context(|| format!("profile `{name}`"))?;
+        print!("{}", p.to_toml());
+        return Ok(0);
+    }
+    let mut names: Vec<String> = profile::builtin_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for dir in [&lookup.managed_dir, &lookup.user_dir]
+        .into_iter()
+        .flatten()
+    {
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            for e in rd.flatten() {
+                let f = e.file_name().to_string_lossy().into_owned();
+                if let Some(n) = f.strip_suffix(".toml") {
+                    if !names.iter().any(|x| x == n) {
+                        names.push(n.to_string());
+                    }
+                }
+            }
+        }
+    }
+    for n in names {
+        match profile::resolve(&n, &lookup) {
+            Ok(p) => println!(
+                "{n:<15} {:<6} {}  [{}]",
+                p.network.as_str(),
+                p.description.trim(),
+                p.sources.first().cloned().unwrap_or_default()
+            ),
+            Err(e) => println!("{n:<15} error  {e}"),
+        }
+    }
+    Ok(0)
 }
 
 /// Copies the command's stderr to ours as it comes, and returns the
