@@ -111,7 +111,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         }
     }
     let (_, opts) = setup(Some(cwd.clone()), &a.policy, "doctor", None, None);
-    match Policy::load(&opts) {
+    let policy = Policy::load(&opts);
+    let sandbox_required = policy.as_ref().is_ok_and(|p| p.sandbox().bash);
+    checks.push(sandbox_check(sandbox_required));
+    match policy {
         Ok(p) => checks.push(Check {
             name: "policy loads".into(),
             ok: true,
@@ -170,6 +173,68 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         );
     }
     Ok(if ok { exit::OK } else { exit::DENY })
+}
+
+/// Runs `palisade run -v -- true` in an empty temporary directory and
+/// reports the layers the sandbox could set up here (Landlock and its ABI,
+/// namespaces). A failure fails the doctor only when `[sandbox] bash` is on.
+fn sandbox_check(required: bool) -> Check {
+    let name = "sandbox (palisade run)".to_string();
+    let dir = std::env::temp_dir().join(format!("palisade-doctor-{}", std::process::id()));
+    let result = std::fs::create_dir(&dir)
+        .and_then(|()| std::env::current_exe())
+        .and_then(|exe| {
+            Command::new(exe)
+                .args(["run", "-v", "--", "true"])
+                .current_dir(&dir)
+                .stdin(Stdio::null())
+                .output()
+        });
+    let _ = std::fs::remove_dir_all(&dir);
+    let why = if required {
+        "[sandbox] bash is on"
+    } else {
+        "not required: [sandbox] bash is off"
+    };
+    match result {
+        Ok(o) => {
+            let err = String::from_utf8_lossy(&o.stderr);
+            let landlock = err
+                .lines()
+                .find_map(|l| l.strip_prefix("palisade run: Landlock "))
+                .map(|l| l.split(';').next().unwrap_or(l).to_string());
+            let degraded = err.contains("user namespaces are unavailable");
+            let ok = o.status.success() && !degraded;
+            Check {
+                name,
+                ok: ok || !required,
+                detail: if ok {
+                    format!(
+                        "works: Landlock {}; user, mount, pid, network namespaces; seccomp ({why})",
+                        landlock.unwrap_or_else(|| "enforced".into())
+                    )
+                } else {
+                    format!(
+                        "{} ({why}): {}",
+                        if o.status.success() {
+                            "runs with Landlock and seccomp only"
+                        } else {
+                            "cannot run commands"
+                        },
+                        err.lines()
+                            .filter(|l| l.contains("warning") || l.contains("error"))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    )
+                },
+            }
+        }
+        Err(e) => Check {
+            name,
+            ok: !required,
+            detail: format!("cannot start a self-test ({e}) ({why})"),
+        },
+    }
 }
 
 /// Runs a hook command the way Claude Code does (through `sh -c`) on a
