@@ -113,6 +113,19 @@ fn install_doctor_uninstall_round_trip() {
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["ok"], true, "{v:#}");
     assert_eq!(o.status.code(), Some(0));
+    // The sandbox self-test ran and reports what it set up.
+    let sandbox = v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["check"] == "sandbox (palisade run)")
+        .expect("sandbox check");
+    assert!(
+        sandbox["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("works: Landlock")),
+        "{sandbox}"
+    );
 
     let o = palisade(&e, &["uninstall", "claude-code", "--project"]);
     assert_eq!(o.status.code(), Some(0));
