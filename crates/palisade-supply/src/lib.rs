@@ -5,8 +5,12 @@
 //!
 //! The shared vocabulary is here: an [`Install`] is one package that a
 //! command, or a change to a manifest or lockfile, would bring in.
+//! [`registry`] asks the package registries about it: existence, publish
+//! times, install scripts.
 
 #![deny(missing_docs)]
+
+pub mod registry;
 
 use serde::{Deserialize, Serialize};
 
