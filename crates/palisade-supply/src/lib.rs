@@ -5,12 +5,58 @@
 //!
 //! The shared vocabulary is here: an [`Install`] is one package that a
 //! command, or a change to a manifest or lockfile, would bring in.
+//!
+//! Known-malicious and known-vulnerable packages ([`db`]): an embedded
+//! snapshot of OpenSSF malicious-package names, plus an OSV store that
+//! `palisade db update` imports.
+//!
+//! ```
+//! use palisade_supply::{Certainty, Db, Ecosystem, Finding, Install, Source};
+//!
+//! let install = |name: &str, version: Option<&str>| Install {
+//!     ecosystem: Ecosystem::PyPI,
+//!     name: name.into(),
+//!     version: version.map(Into::into),
+//!     source: Source::Registry { index: None },
+//! };
+//! let db = Db::embedded();
+//! // MAL-2023-1574: every version of `aaiohttp` is malicious.
+//! let found = db.lookup(&install("aaiohttp", None));
+//! assert!(matches!(
+//!     found.as_slice(),
+//!     [Finding::Malicious { certainty: Certainty::Affected, .. }]
+//! ));
+//! assert!(db.lookup(&install("requests", Some("2.32.3"))).is_empty());
+//! ```
+//!
 //! [`registry`] asks the package registries about it: existence, publish
 //! times, install scripts.
+//!
+//! Typosquats of popular names ([`typo`]), and suggestions for a name that
+//! does not exist:
+//!
+//! ```
+//! use palisade_supply::{did_you_mean, typosquat, Ecosystem, How};
+//!
+//! let t = typosquat(Ecosystem::Npm, "loadsh").unwrap();
+//! assert_eq!((t.target.as_str(), t.how), ("lodash", How::Edit { distance: 1 }));
+//! assert_eq!(typosquat(Ecosystem::Npm, "lodash"), None); // popular itself
+//! assert_eq!(did_you_mean(Ecosystem::PyPI, "reqeusts")[0], "requests");
+//! ```
 
 #![deny(missing_docs)]
 
+pub mod db;
+pub mod name;
+pub mod osv;
 pub mod registry;
+pub mod snapshot;
+pub mod typo;
+pub mod version;
+
+pub use db::{import, open, Db, DbError, Finding, ImportReport, Origin, StoreInfo};
+pub use typo::{did_you_mean, typosquat, How, Typo};
+pub use version::Certainty;
 
 use serde::{Deserialize, Serialize};
 
