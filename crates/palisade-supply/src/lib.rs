@@ -8,6 +8,8 @@
 
 #![deny(missing_docs)]
 
+pub mod install;
+
 use serde::{Deserialize, Serialize};
 
 /// A package ecosystem, named as OSV names it
