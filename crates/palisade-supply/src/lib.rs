@@ -47,6 +47,7 @@
 #![deny(missing_docs)]
 
 pub mod db;
+pub mod install;
 pub mod name;
 pub mod osv;
 pub mod registry;
