@@ -46,6 +46,7 @@
 
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod db;
 pub mod install;
 pub mod name;
