@@ -81,7 +81,7 @@ pub fn gate(installs: &[Install], db: &Db, cfg: &GateConfig, now: SystemTime) ->
     for i in installs {
         check_one(i, db, cfg, now, &mut out);
     }
-    out.sort_by(|a, b| b.answer.cmp(&a.answer));
+    out.sort_by_key(|f| std::cmp::Reverse(f.answer));
     out
 }
 
