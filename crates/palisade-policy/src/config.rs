@@ -19,6 +19,7 @@
 //! reason = "terraform apply runs in CI only"
 //!
 //! [sandbox]                            # see the `sandbox` module: how the hook confines Bash commands
+//! [supply]                             # see the `supply` module: the dependency gate
 //! bash = "on"
 //! profile = "workspace"
 //! ```
@@ -40,6 +41,7 @@ struct File {
     #[serde(default)]
     rule: Vec<Rule>,
     sandbox: Option<crate::sandbox::SandboxFile>,
+    supply: Option<crate::supply::SupplyFile>,
 }
 
 #[derive(Deserialize, Default)]
@@ -102,6 +104,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
         disable_rules: f.policy.disable_rules,
         protected_branches: f.policy.protected_branches,
         sandbox: f.sandbox.map(|s| s.check(path)).transpose()?,
+        supply: f.supply.map(|s| s.check(path)).transpose()?,
         ..FileSettings::default()
     };
     if let Some(m) = f.policy.fail_mode {

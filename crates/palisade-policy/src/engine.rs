@@ -8,6 +8,7 @@ use crate::layer::{self, LoadOptions, LoadedFile};
 use crate::path::{candidates, compile_glob, resolve_lexical, Anchors, PathGlob};
 use crate::rule::{self, domain_matches, host_of, Matcher, PathTool, PermissionRule};
 use crate::sandbox::{self, SandboxSettings};
+use crate::supply::{self, SupplySettings};
 use palisade_core::{Action, Context, Decision, Layer, Reason, Source, Verdict};
 use palisade_shell::{analyze, effects, Analysis, Effect, Origin, SimpleCommand};
 use std::collections::HashSet;
@@ -89,6 +90,8 @@ pub struct Policy {
     pub guards_locked: bool,
     /// How the agent's shell commands are sandboxed ([`Policy::sandbox`]).
     sandbox: SandboxSettings,
+    /// The dependency gate's settings ([`Policy::supply`]).
+    supply: SupplySettings,
     home: PathBuf,
     path_index: OnceLock<Result<PathIndex, String>>,
 }
@@ -114,6 +117,7 @@ impl Policy {
             warnings: Vec::new(),
             guards_locked: false,
             sandbox: SandboxSettings::default(),
+            supply: SupplySettings::default(),
             home: opts.home.clone(),
             path_index: OnceLock::new(),
         };
@@ -124,6 +128,7 @@ impl Policy {
         let mut fail_mode: Option<FailMode> = None;
         let mut trusted: Option<bool> = opts.trust_project;
         let mut sandbox_sections = Vec::new();
+        let mut supply_sections = Vec::new();
         for (layer, path, base) in opts.candidates() {
             let explicit = layer == Layer::Cli;
             let Some(mut fs) = layer::read_file(&path, explicit)? else {
@@ -147,6 +152,9 @@ impl Policy {
             }
             if let Some(sec) = fs.sandbox.take() {
                 sandbox_sections.push((layer, path.clone(), sec));
+            }
+            if let Some(sec) = fs.supply.take() {
+                supply_sections.push((layer, path.clone(), sec));
             }
             if layer == Layer::Managed {
                 lock_allow |= fs.lock_allow;
@@ -242,6 +250,7 @@ impl Policy {
         p.fail_mode = fail_mode.unwrap_or_default();
         p.guards_locked = lock_guards;
         p.sandbox = sandbox::merge(&sandbox_sections, &p.rules, lock_allow, &mut p.warnings);
+        p.supply = supply::merge(&supply_sections, &mut p.warnings);
         if opts.guard_packs {
             for g in guard::built_in_lean()? {
                 if let Some((_, layer, file)) = disabled
@@ -263,6 +272,13 @@ impl Policy {
     /// `docs/SANDBOX.md`).
     pub fn sandbox(&self) -> &SandboxSettings {
         &self.sandbox
+    }
+
+    /// The effective dependency-gate settings: `[supply]` from every
+    /// layer's `palisade.toml`, where a project can only make the gate
+    /// stricter (see the `supply` module).
+    pub fn supply(&self) -> &SupplySettings {
+        &self.supply
     }
 
     fn index(&self) -> Result<&PathIndex, String> {

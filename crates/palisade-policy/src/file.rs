@@ -59,4 +59,6 @@ pub struct FileSettings {
     pub fail_mode: Option<FailMode>,
     /// `[sandbox]` (`palisade.toml` only).
     pub(crate) sandbox: Option<crate::sandbox::SandboxSection>,
+    /// `[supply]` (`palisade.toml` only).
+    pub(crate) supply: Option<crate::supply::SupplySection>,
 }

@@ -41,6 +41,7 @@ mod path;
 mod rule;
 mod sandbox;
 mod settings;
+mod supply;
 
 pub use check::DEFAULT_PROTECTED_BRANCHES;
 pub use engine::Policy;
@@ -54,3 +55,4 @@ pub use layer::{find_project_root, project_trusted, LoadOptions, LoadedFile};
 pub use path::resolve_lexical;
 pub use rule::{BashPattern, Matcher, PathTool, PermissionRule};
 pub use sandbox::{SandboxSettings, DEFAULT_SANDBOX_PROFILE, PROJECT_PROFILES};
+pub use supply::{parse_age, Registries, RegistryDown, SupplySettings, DEFAULT_MIN_AGE};
