@@ -183,7 +183,7 @@ fn check_one(i: &Install, db: &Db, cfg: &GateConfig, now: SystemTime, out: &mut 
             "supply.typosquat",
             Answer::Ask,
             format!(
-                "`{}` looks like the popular {} package `{}` ({:?}); check the name",
+                "`{}` looks like the popular {} package `{}` ({}); check the name",
                 i.name,
                 i.ecosystem.osv_name(),
                 t.target,

@@ -185,7 +185,12 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
     };
     let a = match action {
         Ok(a) => {
-            let decision = policy.evaluate(&a, &ctx);
+            let mut decision = policy.evaluate(&a, &ctx);
+            if decision.verdict != Verdict::Deny {
+                if let Action::Exec { command } = &a {
+                    supply_gate(&mut decision, command, &policy);
+                }
+            }
             secrets_before(event, &a, &decision, &policy, &ctx)
                 .unwrap_or_else(|| answer(event, &decision))
         }
@@ -198,6 +203,93 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
     // The process exits right after answering: skip freeing the policy.
     std::mem::forget(policy);
     a
+}
+
+/// Words that start a package client's command line: a cheap test that
+/// keeps the dependency gate off the path of every other command.
+const PACKAGE_CLIENTS: &[&str] = &[
+    "npm", "npx", "pnpm", "yarn", "bun", "pip", "uv", "pipx", "poetry", "cargo", "go", "gem",
+    "bundle", "corepack", "python",
+];
+
+/// The dependency gate (issue #7) on a Bash command that is not denied:
+/// every package it would install is checked (known malicious, hallucinated,
+/// vulnerable, too new, typosquat, unexpected source, install scripts), and
+/// the findings join the decision's reasons, so the strongest verdict wins
+/// (a malicious package is denied even where an allow rule matched).
+fn supply_gate(decision: &mut Decision, command: &str, policy: &Policy) {
+    use palisade_supply::check::{gate, Answer, GateConfig};
+    let settings = policy.supply();
+    if !settings.enabled
+        || !command
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| PACKAGE_CLIENTS.iter().any(|p| w.starts_with(p)))
+    {
+        return;
+    }
+    let installs = palisade_supply::install::installs(command);
+    if installs.is_empty() {
+        return;
+    }
+    let mut registry = palisade_supply::registry::RegistryConfig {
+        offline: settings.offline,
+        ..Default::default()
+    };
+    let r = &settings.registries;
+    for (mine, theirs) in [
+        (&mut registry.npm, &r.npm),
+        (&mut registry.pypi, &r.pypi),
+        (&mut registry.crates_index, &r.crates_index),
+        (&mut registry.rubygems, &r.rubygems),
+        (&mut registry.go_proxy, &r.go_proxy),
+    ] {
+        if let Some(url) = theirs {
+            mine.clone_from(url);
+        }
+    }
+    let cfg = GateConfig {
+        min_age: settings.min_age,
+        registry,
+        use_registry: settings.use_registry,
+        registry_down: match settings.registry_down {
+            palisade_policy::RegistryDown::Allow => Answer::Allow,
+            palisade_policy::RegistryDown::Ask => Answer::Ask,
+            palisade_policy::RegistryDown::Deny => Answer::Deny,
+        },
+        trusted_indexes: settings.trusted_indexes.clone(),
+    };
+    let db = palisade_supply::db::default_dir()
+        .and_then(|d| palisade_supply::open(&d).ok())
+        .unwrap_or_else(palisade_supply::Db::embedded);
+    let findings = gate(&installs, &db, &cfg, std::time::SystemTime::now());
+    if findings.is_empty() {
+        return;
+    }
+    let mut reasons = std::mem::take(&mut decision.reasons);
+    for f in findings {
+        let verdict = match f.answer {
+            Answer::Deny => Verdict::Deny,
+            Answer::Ask => Verdict::Ask,
+            Answer::Allow => continue,
+        };
+        let mut r =
+            palisade_core::Reason::new(f.rule, verdict, palisade_core::Layer::BuiltIn, f.reason);
+        r.matched = Some(format!(
+            "{} {}",
+            f.install.ecosystem.osv_name(),
+            f.install.name
+        ));
+        r.remedy = Some(match f.rule {
+            "supply.too-new" => "wait, or lower `min_age` under [supply] in ~/.config/palisade/palisade.toml".into(),
+            "supply.source" => "add the index to `trusted_indexes` under [supply] in ~/.config/palisade/palisade.toml".into(),
+            "supply.registry-down" => "set `registry_down` under [supply] in ~/.config/palisade/palisade.toml".into(),
+            _ => "the user can install it themselves, outside the agent, after checking it".into(),
+        });
+        reasons.push(r);
+    }
+    let notes = std::mem::take(&mut decision.notes);
+    *decision = Decision::from_reasons(reasons);
+    decision.notes = notes;
 }
 
 /// The secret scanner, built on first use only: compiling its rules costs
