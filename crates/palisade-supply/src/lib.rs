@@ -5,8 +5,13 @@
 //!
 //! The shared vocabulary is here: an [`Install`] is one package that a
 //! command, or a change to a manifest or lockfile, would bring in.
+//!
+//! [`manifest`] reads manifests and lockfiles (npm, pnpm, yarn, pip,
+//! pyproject, uv, Poetry, Cargo, Go) and diffs two versions of one.
 
 #![deny(missing_docs)]
+
+pub mod manifest;
 
 use serde::{Deserialize, Serialize};
 
