@@ -5,6 +5,8 @@
 //!
 //! The shared vocabulary is here: an [`Install`] is one package that a
 //! command, or a change to a manifest or lockfile, would bring in.
+//! [`manifest`] reads manifests and lockfiles (npm, pnpm, yarn, pip,
+//! pyproject, uv, Poetry, Cargo, Go) and diffs two versions of one.
 //!
 //! Known-malicious and known-vulnerable packages ([`db`]): an embedded
 //! snapshot of OpenSSF malicious-package names, plus an OSV store that
@@ -49,6 +51,7 @@
 pub mod check;
 pub mod db;
 pub mod install;
+pub mod manifest;
 pub mod name;
 pub mod osv;
 pub mod registry;
