@@ -211,3 +211,107 @@ fn a_project_cannot_loosen_the_gate() {
     ));
     assert_eq!(d, Some("ask".to_string()), "{why}");
 }
+
+fn hook_tool(e: &Env, tool: &str, input: Value) -> Value {
+    let event = json!({"session_id": "s1", "transcript_path": "/dev/null", "cwd": e.proj,
+        "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": tool,
+        "tool_input": input, "tool_use_id": "toolu_1"});
+    let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["hook", "claude-code", "--managed-dir"])
+        .arg(&e.managed)
+        .env_clear()
+        .env("HOME", &e.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .current_dir(&e.proj)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(event.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if stdout.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&stdout).unwrap()
+    }
+}
+
+/// Writes and edits of manifests and lockfiles are diffed against the file
+/// on disk, and only what they add or change is checked: a malicious
+/// package added to requirements.txt is denied, an entry that keeps its
+/// version but points at another tarball (lockfile injection) is asked
+/// about, a manifest that does not parse is asked about, and an edit that
+/// leaves the dependencies alone passes.
+#[test]
+fn manifest_and_lockfile_changes_are_checked_by_their_diff() {
+    let e = env();
+    user_toml(&e, "[supply]\nuse_registry = false\n");
+    let req = e.proj.join("requirements.txt");
+    std::fs::write(&req, "requests==2.32.3\n# pinned\n").unwrap();
+    let (d, why) = verdict(&hook_tool(
+        &e,
+        "Edit",
+        json!({"file_path": req, "old_string": "# pinned\n", "new_string": "aaiohttp\n# pinned\n"}),
+    ));
+    assert_eq!(d, Some("deny".to_string()), "{why}");
+    assert!(why.contains("supply.malicious"), "{why}");
+    // Comment-only edits, and writes keeping the same dependencies, pass.
+    assert_eq!(
+        hook_tool(
+            &e,
+            "Edit",
+            json!({"file_path": req, "old_string": "# pinned", "new_string": "# pinned, see docs"}),
+        ),
+        Value::Null
+    );
+    let lock = e.proj.join("package-lock.json");
+    let lockfile = |resolved: &str| {
+        json!({"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": true,
+        "packages": {
+            "": {"name": "app", "version": "1.0.0", "dependencies": {"left-pad": "^1.3.0"}},
+            "node_modules/left-pad": {"version": "1.3.0", "resolved": resolved,
+                "integrity": "sha512-AAAA"}
+        }})
+        .to_string()
+    };
+    std::fs::write(
+        &lock,
+        lockfile("https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"),
+    )
+    .unwrap();
+    let (d, why) = verdict(&hook_tool(
+        &e,
+        "Write",
+        json!({"file_path": lock, "content": lockfile("https://evil.example/left-pad-1.3.0.tgz")}),
+    ));
+    assert_eq!(d, Some("ask".to_string()), "{why}");
+    // A tarball outside the registry reads as a new source.
+    assert!(
+        why.contains("supply.source") && why.contains("https://evil.example/left-pad-1.3.0.tgz"),
+        "{why}"
+    );
+    // The same tarball URL with another integrity hash: lockfile injection.
+    let tampered = lockfile("https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz")
+        .replace("sha512-AAAA", "sha512-BBBB");
+    let (d, why) = verdict(&hook_tool(
+        &e,
+        "Write",
+        json!({"file_path": lock, "content": tampered}),
+    ));
+    assert_eq!(d, Some("ask".to_string()), "{why}");
+    assert!(why.contains("supply.lockfile-integrity"), "{why}");
+    let (d, why) = verdict(&hook_tool(
+        &e,
+        "Write",
+        json!({"file_path": e.proj.join("pyproject.toml"), "content": "[project\nname = 'x'\n"}),
+    ));
+    assert_eq!(d, Some("ask".to_string()), "{why}");
+    assert!(why.contains("supply.manifest-invalid"), "{why}");
+}

@@ -187,8 +187,12 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
         Ok(a) => {
             let mut decision = policy.evaluate(&a, &ctx);
             if decision.verdict != Verdict::Deny {
-                if let Action::Exec { command } = &a {
-                    supply_gate(&mut decision, command, &policy);
+                match (&a, event) {
+                    (Action::Exec { command }, _) => supply_gate(&mut decision, command, &policy),
+                    (Action::Write { path, tool, .. }, Event::PreToolUse { input, .. }) => {
+                        supply_manifest_gate(&mut decision, path, tool, input, &policy, &ctx.cwd)
+                    }
+                    _ => {}
                 }
             }
             secrets_before(event, &a, &decision, &policy, &ctx)
@@ -218,9 +222,7 @@ const PACKAGE_CLIENTS: &[&str] = &[
 /// the findings join the decision's reasons, so the strongest verdict wins
 /// (a malicious package is denied even where an allow rule matched).
 fn supply_gate(decision: &mut Decision, command: &str, policy: &Policy) {
-    use palisade_supply::check::{gate, Answer, GateConfig};
-    let settings = policy.supply();
-    if !settings.enabled
+    if !policy.supply().enabled
         || !command
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| PACKAGE_CLIENTS.iter().any(|p| w.starts_with(p)))
@@ -228,9 +230,142 @@ fn supply_gate(decision: &mut Decision, command: &str, policy: &Policy) {
         return;
     }
     let installs = palisade_supply::install::installs(command);
-    if installs.is_empty() {
+    add_gate_reasons(decision, &installs, policy, true, Vec::new());
+}
+
+/// Most packages of one manifest or lockfile change the registries are
+/// asked about (each look-up may take a network round trip); the rest get
+/// the offline checks only.
+const MAX_REGISTRY_LOOKUPS: usize = 20;
+
+/// The dependency gate on a Write, Edit or MultiEdit of a manifest or
+/// lockfile (issue #7): the new text is diffed against the file on disk and
+/// only what is added or changed is checked. A new text that does not parse
+/// is asked about (the package manager would fail on it, or read it
+/// differently); a lockfile entry whose version stays but whose artefact
+/// or integrity hash changes (lockfile injection) is asked about too.
+fn supply_manifest_gate(
+    decision: &mut Decision,
+    path: &std::path::Path,
+    tool: &str,
+    input: &serde_json::Map<String, Value>,
+    policy: &Policy,
+    cwd: &std::path::Path,
+) {
+    use palisade_supply::manifest::{self, ChangeReason};
+    if !policy.supply().enabled {
         return;
     }
+    let Some(kind) = manifest::kind_of(path) else {
+        return;
+    };
+    let path = secrets::absolute(path, cwd);
+    let old = std::fs::read_to_string(&path).ok();
+    let text = |k: &str| input.get(k).and_then(Value::as_str);
+    let apply = |base: &str, from: &str, to: &str, all: bool| -> Option<String> {
+        if from.is_empty() || !base.contains(from) {
+            return None;
+        }
+        Some(if all {
+            base.replace(from, to)
+        } else {
+            base.replacen(from, to, 1)
+        })
+    };
+    let new = match tool {
+        "Write" => text("content").map(str::to_string),
+        "Edit" => old.as_deref().and_then(|o| {
+            apply(
+                o,
+                text("old_string")?,
+                text("new_string")?,
+                input.get("replace_all").and_then(Value::as_bool) == Some(true),
+            )
+        }),
+        "MultiEdit" => {
+            let mut cur = old.clone();
+            for e in input
+                .get("edits")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                cur = cur.and_then(|c| {
+                    apply(
+                        &c,
+                        e.get("old_string")?.as_str()?,
+                        e.get("new_string")?.as_str()?,
+                        e.get("replace_all").and_then(Value::as_bool) == Some(true),
+                    )
+                });
+            }
+            cur
+        }
+        _ => None,
+    };
+    // An edit that does not apply fails in the tool itself.
+    let Some(new) = new else { return };
+    let name = kind.file_name();
+    let diff = match manifest::diff(kind, old.as_deref(), &new) {
+        Ok(d) => d,
+        Err(e) => {
+            let mut r = palisade_core::Reason::new(
+                "supply.manifest-invalid",
+                Verdict::Ask,
+                palisade_core::Layer::BuiltIn,
+                format!("the new {name} does not parse ({e}), so what it would install cannot be checked"),
+            );
+            r.matched = Some(path.display().to_string());
+            merge_reasons(decision, vec![r]);
+            return;
+        }
+    };
+    let mut extra = Vec::new();
+    for c in &diff.changes {
+        for why in &c.reasons {
+            if let ChangeReason::Resolved { .. } | ChangeReason::Integrity = why {
+                let mut r = palisade_core::Reason::new(
+                    "supply.lockfile-integrity",
+                    Verdict::Ask,
+                    palisade_core::Layer::BuiltIn,
+                    format!(
+                        "{name}: `{}` keeps its version but now resolves to another artefact or hash, the pattern of lockfile injection",
+                        c.dependency.install.name
+                    ),
+                );
+                r.matched = Some(c.dependency.install.name.clone());
+                extra.push(r);
+            }
+        }
+    }
+    let installs: Vec<palisade_supply::Install> = diff
+        .changes
+        .iter()
+        .filter(|c| {
+            c.reasons
+                .iter()
+                .any(|r| !matches!(r, ChangeReason::Resolved { .. } | ChangeReason::Integrity))
+        })
+        .map(|c| c.dependency.install.clone())
+        .collect();
+    let online = installs.len() <= MAX_REGISTRY_LOOKUPS;
+    add_gate_reasons(decision, &installs, policy, online, extra);
+}
+
+/// Runs the gate on `installs` and merges its findings (and `extra`
+/// reasons) into `decision`: the strongest verdict wins.
+fn add_gate_reasons(
+    decision: &mut Decision,
+    installs: &[palisade_supply::Install],
+    policy: &Policy,
+    online: bool,
+    extra: Vec<palisade_core::Reason>,
+) {
+    use palisade_supply::check::{gate, Answer, GateConfig};
+    if installs.is_empty() && extra.is_empty() {
+        return;
+    }
+    let settings = policy.supply();
     let mut registry = palisade_supply::registry::RegistryConfig {
         offline: settings.offline,
         ..Default::default()
@@ -250,7 +385,7 @@ fn supply_gate(decision: &mut Decision, command: &str, policy: &Policy) {
     let cfg = GateConfig {
         min_age: settings.min_age,
         registry,
-        use_registry: settings.use_registry,
+        use_registry: settings.use_registry && online,
         registry_down: match settings.registry_down {
             palisade_policy::RegistryDown::Allow => Answer::Allow,
             palisade_policy::RegistryDown::Ask => Answer::Ask,
@@ -261,11 +396,8 @@ fn supply_gate(decision: &mut Decision, command: &str, policy: &Policy) {
     let db = palisade_supply::db::default_dir()
         .and_then(|d| palisade_supply::open(&d).ok())
         .unwrap_or_else(palisade_supply::Db::embedded);
-    let findings = gate(&installs, &db, &cfg, std::time::SystemTime::now());
-    if findings.is_empty() {
-        return;
-    }
-    let mut reasons = std::mem::take(&mut decision.reasons);
+    let findings = gate(installs, &db, &cfg, std::time::SystemTime::now());
+    let mut reasons = extra;
     for f in findings {
         let verdict = match f.answer {
             Answer::Deny => Verdict::Deny,
@@ -287,6 +419,16 @@ fn supply_gate(decision: &mut Decision, command: &str, policy: &Policy) {
         });
         reasons.push(r);
     }
+    merge_reasons(decision, reasons);
+}
+
+/// Adds `more` reasons to `decision`, recomputing its verdict.
+fn merge_reasons(decision: &mut Decision, more: Vec<palisade_core::Reason>) {
+    if more.is_empty() {
+        return;
+    }
+    let mut reasons = std::mem::take(&mut decision.reasons);
+    reasons.extend(more);
     let notes = std::mem::take(&mut decision.notes);
     *decision = Decision::from_reasons(reasons);
     decision.notes = notes;
