@@ -52,6 +52,7 @@ enum Command {
     Scan(cmd::scan::Args),
     Run(cmd::run::Args),
     Redact(cmd::redact::Args),
+    Db(cmd::db::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,5 +67,6 @@ fn main() -> ExitCode {
         Command::Scan(a) => exit::report(cmd::scan::run(a)),
         Command::Run(a) => exit::report(cmd::run::run(a)),
         Command::Redact(a) => exit::report(cmd::redact::run(a)),
+        Command::Db(a) => exit::report(cmd::db::run(a)),
     }
 }

@@ -315,3 +315,63 @@ fn manifest_and_lockfile_changes_are_checked_by_their_diff() {
     assert_eq!(d, Some("ask".to_string()), "{why}");
     assert!(why.contains("supply.manifest-invalid"), "{why}");
 }
+
+/// `palisade db update` imports an OSV export, and the hook then knows its
+/// advisories: a vulnerable version is asked about with the advisory, its
+/// severity and the fixed version; a fixed version passes.
+#[test]
+fn imported_advisories_reach_the_hook() {
+    let e = env();
+    user_toml(&e, "[supply]\nuse_registry = false\n");
+    let data = e.home.join(".local/share");
+    let fixtures = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../palisade-supply/tests/fixtures/osv"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["db", "update", "--from", fixtures])
+        .env("XDG_DATA_HOME", &data)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("vulnerability advisories"));
+    let ask = |cmd: &str| {
+        let event = json!({"session_id": "s1", "transcript_path": "/dev/null", "cwd": e.proj,
+            "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+            "tool_input": {"command": cmd}, "tool_use_id": "t"});
+        let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .args(["hook", "claude-code", "--managed-dir"])
+            .arg(&e.managed)
+            .env_clear()
+            .env("HOME", &e.home)
+            .env("XDG_DATA_HOME", &data)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(&e.proj)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(event.to_string().as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let s = String::from_utf8_lossy(&out.stdout).into_owned();
+        if s.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str::<Value>(&s).unwrap()
+        }
+    };
+    let (d, why) = verdict(&ask("npm install fixture-lib@1.4.1"));
+    assert_eq!(d, Some("ask".to_string()), "{why}");
+    assert!(
+        why.contains("GHSA-fixt-ure0-0001")
+            && why.contains("HIGH")
+            && why.contains("fixed in 1.4.2"),
+        "{why}"
+    );
+    assert_eq!(ask("npm install fixture-lib@1.4.2"), Value::Null);
+}
