@@ -102,10 +102,12 @@ fn check_one(i: &Install, db: &Db, cfg: &GateConfig, now: SystemTime, out: &mut 
         })
     };
     let what = label(i);
+    let mut denied = false;
     for f in db.lookup(i) {
         match f {
             Finding::Malicious { ids, certainty, .. } => {
                 let sure = certainty == Certainty::Affected;
+                denied |= sure;
                 push(
                     "supply.malicious",
                     if sure { Answer::Deny } else { Answer::Ask },
@@ -191,7 +193,8 @@ fn check_one(i: &Install, db: &Db, cfg: &GateConfig, now: SystemTime, out: &mut 
             ),
         );
     }
-    if !cfg.use_registry {
+    // A package already denied as malicious needs no registry round trip.
+    if !cfg.use_registry || denied {
         return;
     }
     match registry::facts(i, &cfg.registry) {
