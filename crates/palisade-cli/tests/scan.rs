@@ -1,6 +1,7 @@
 //! `palisade scan` through the real binary: directories, stdin, staged
 //! changes, git history, SARIF (validated against the OASIS schema),
-//! baselines, `palisade:allow` and `--output`.
+//! baselines, `palisade:allow` and `--output`; and the dependency findings
+//! for manifests and lockfiles (issue #7).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -23,6 +24,9 @@ fn scan_in(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("HOME", dir)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME")
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
         .output()
         .expect("run palisade")
 }
@@ -455,5 +459,491 @@ fn staged_lines_that_mimic_diff_headers_cannot_hide_a_secret() {
     assert_eq!(
         (f[0]["path"].as_str(), f[0]["line"].as_u64()),
         (Some("notes.txt"), Some(3))
+    );
+}
+
+// Dependencies (issue #7 item 3).
+
+const PACKAGE_JSON: &str = r#"{
+  "name": "app",
+  "version": "1.0.0",
+  "dependencies": {
+    "left-pad": "1.3.0",
+    "mylib": "git+https://github.com/someone/mylib.git"
+  }
+}
+"#;
+
+const PACKAGE_LOCK: &str = r#"{
+  "name": "app",
+  "version": "1.0.0",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {
+      "name": "app",
+      "version": "1.0.0",
+      "dependencies": {
+        "left-pad": "1.3.0"
+      }
+    },
+    "node_modules/left-pad": {
+      "version": "1.3.0",
+      "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",
+      "integrity": "sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQ9BFDDV9Yd4uL7pyAhQnuJ6hLDsr5k5a7L5fBy3SPbLF/ajw=="
+    }
+  }
+}
+"#;
+
+const CARGO_LOCK: &str = "version = 4
+
+[[package]]
+name = \"app\"
+version = \"0.1.0\"
+dependencies = [
+ \"serde\",
+]
+
+[[package]]
+name = \"serde\"
+version = \"1.0.210\"
+source = \"registry+https://github.com/rust-lang/crates.io-index\"
+checksum = \"c8e3592472072e6e22e0a54d5904d9febf8508f65fb8552499a1abc7d1078c3a\"
+";
+
+/// `(path, line, rule_id, package)` of each dependency finding, sorted.
+fn dep_findings(f: &[Value]) -> Vec<(String, Option<u64>, String, Option<String>)> {
+    let mut v: Vec<_> = f
+        .iter()
+        .filter(|x| x["kind"] == "dependency")
+        .map(|x| {
+            (
+                x["path"].as_str().unwrap().to_string(),
+                x["line"].as_u64(),
+                x["rule_id"].as_str().unwrap().to_string(),
+                x["package"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn dep(
+    path: &str,
+    line: u64,
+    rule: &str,
+    package: &str,
+) -> (String, Option<u64>, String, Option<String>) {
+    (path.into(), Some(line), rule.into(), Some(package.into()))
+}
+
+/// package.json, package-lock.json, requirements.txt and Cargo.lock: one
+/// known-malicious PyPI name (MAL-2023-1574 in the embedded OpenSSF data:
+/// every version of `aaiohttp`), one git dependency, the rest clean.
+fn dependency_tree(p: &Path) {
+    std::fs::write(p.join("package.json"), PACKAGE_JSON).unwrap();
+    std::fs::write(p.join("package-lock.json"), PACKAGE_LOCK).unwrap();
+    std::fs::write(
+        p.join("requirements.txt"),
+        "requests==2.32.3\naaiohttp==1.0\nflask>=3\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("Cargo.lock"), CARGO_LOCK).unwrap();
+}
+
+#[test]
+fn dependencies_in_a_tree_are_checked_offline_with_lines() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    dependency_tree(p);
+    let o = scan_in(p, &["--format", "json", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let f = json_lines(&o);
+    assert_eq!(
+        dep_findings(&f),
+        vec![
+            dep("./package.json", 6, "supply.source", "mylib"),
+            dep("./requirements.txt", 2, "supply.malicious", "aaiohttp"),
+            // `aaiohttp` is also one letter from the popular `aiohttp`.
+            dep("./requirements.txt", 2, "supply.typosquat", "aaiohttp"),
+        ]
+    );
+    assert_eq!(f.len(), 3, "no secret findings: {f:?}");
+    let mal = f
+        .iter()
+        .find(|x| x["rule_id"] == "supply.malicious")
+        .unwrap();
+    assert_eq!(mal["kind"], "dependency");
+    assert_eq!(mal["level"], "high");
+    assert_eq!(mal["ecosystem"], "PyPI");
+    assert_eq!(mal["version"], "==1.0");
+    assert_eq!(mal["manifest"], "requirements");
+    assert_eq!(mal["source"]["kind"], "registry");
+    assert_eq!(mal["advisories"], serde_json::json!(["MAL-2023-1574"]));
+    assert!(mal["fingerprint"].as_str().is_some_and(|s| s.len() == 16));
+    let git = f.iter().find(|x| x["rule_id"] == "supply.source").unwrap();
+    assert_eq!(git["level"], "medium");
+    assert_eq!(git["source"]["kind"], "vcs");
+
+    // The human form names file:line, the rule and the advisory.
+    let o = scan_in(p, &["."]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("./requirements.txt:2: supply.malicious (high)")
+            && out.contains("MAL-2023-1574"),
+        "{out}"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("in 4 manifest(s)"));
+
+    // --fail-on: the malicious package is high; without it, medium (git
+    // source) and low (typosquat) remain.
+    assert_eq!(
+        scan_in(p, &["--fail-on", "high", "."]).status.code(),
+        Some(1)
+    );
+    std::fs::write(p.join("requirements.txt"), "requests==2.32.3\nreqeusts\n").unwrap();
+    assert_eq!(
+        scan_in(p, &["--fail-on", "high", "."]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        scan_in(p, &["--fail-on", "medium", "."]).status.code(),
+        Some(1)
+    );
+    std::fs::write(
+        p.join("package.json"),
+        PACKAGE_JSON.replace("git+https://github.com/someone/mylib.git", "2.0.0"),
+    )
+    .unwrap();
+    assert_eq!(
+        scan_in(p, &["--fail-on", "medium", "."]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        scan_in(p, &["--fail-on", "low", "."]).status.code(),
+        Some(1)
+    );
+
+    // --checks chooses: secrets only sees none of this.
+    let o = scan_in(p, &["--checks", "secrets", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(json_lines(&o).is_empty());
+}
+
+#[test]
+fn dependency_findings_in_sarif_are_valid_and_carry_the_package() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    dependency_tree(p);
+    std::fs::write(p.join("settings.py"), db_url(OLD)).unwrap();
+    // A finding without a line: the region is left out.
+    std::fs::create_dir(p.join("old")).unwrap();
+    std::fs::write(
+        p.join("old/package-lock.json"),
+        "{\"lockfileVersion\": 99}\n",
+    )
+    .unwrap();
+    let o = scan_in(p, &["--format", "sarif", "-o", "out.sarif", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let log: Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("out.sarif")).unwrap()).unwrap();
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    for want in [
+        "secret.database.postgres",
+        "supply.malicious",
+        "supply.typosquat",
+        "supply.source",
+        "supply.manifest-invalid",
+    ] {
+        assert!(ids.contains(&want), "{want} in {ids:?}");
+    }
+    for r in results {
+        let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        if r["ruleId"].as_str().unwrap().starts_with("supply.") {
+            assert!(rule["helpUri"].as_str().is_some(), "{rule}");
+            assert!(rule["fullDescription"]["text"].as_str().is_some(), "{rule}");
+            assert!(r["partialFingerprints"]["palisadeDependency/v1"].is_string());
+        }
+    }
+    let mal = results
+        .iter()
+        .find(|r| r["ruleId"] == "supply.malicious")
+        .unwrap();
+    assert_eq!(mal["level"], "error");
+    assert_eq!(mal["properties"]["package"], "aaiohttp");
+    assert_eq!(mal["properties"]["version"], "==1.0");
+    assert_eq!(
+        mal["properties"]["advisories"],
+        serde_json::json!(["MAL-2023-1574"])
+    );
+    let loc = &mal["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "requirements.txt");
+    assert_eq!(loc["region"]["startLine"], 2);
+    let levels: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
+        .collect();
+    assert!(levels.contains(&("supply.typosquat", "note")), "{levels:?}");
+    assert!(levels.contains(&("supply.source", "warning")), "{levels:?}");
+    let invalid = results
+        .iter()
+        .find(|r| r["ruleId"] == "supply.manifest-invalid")
+        .unwrap();
+    let loc = &invalid["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "old/package-lock.json");
+    assert!(loc.get("region").is_none(), "{loc}");
+    validate_against_schema(&p.join("out.sarif"));
+}
+
+#[test]
+fn staged_reports_only_the_dependencies_the_commit_adds() {
+    let d = repo();
+    let p = d.path();
+    std::fs::write(
+        p.join("requirements.txt"),
+        "requests==2.32.3\nfoo @ git+https://example.com/foo.git\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("package-lock.json"), PACKAGE_LOCK).unwrap();
+    git(p, &["add", "."]);
+    git(
+        p,
+        &["commit", "-q", "-m", "reviewed, git dependency included"],
+    );
+    std::fs::write(
+        p.join("requirements.txt"),
+        "requests==2.32.3\nfoo @ git+https://example.com/foo.git\naaiohttp\n",
+    )
+    .unwrap();
+    // Same version, another tarball: the lockfile-injection pattern.
+    std::fs::write(
+        p.join("package-lock.json"),
+        PACKAGE_LOCK.replace(
+            "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",
+            "https://registry.npmjs.org/left-pad/-/left-pad-1.3.1.tgz",
+        ),
+    )
+    .unwrap();
+    // An untracked manifest is not part of the commit.
+    std::fs::write(
+        p.join("Cargo.toml"),
+        "[dependencies]\nx = { git = \"https://e.example/x\" }\n",
+    )
+    .unwrap();
+    git(p, &["add", "requirements.txt", "package-lock.json"]);
+    let o = scan_in(p, &["--staged", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let f = json_lines(&o);
+    assert_eq!(
+        dep_findings(&f),
+        vec![
+            dep(
+                "package-lock.json",
+                14,
+                "supply.lockfile-integrity",
+                "left-pad"
+            ),
+            dep("requirements.txt", 3, "supply.malicious", "aaiohttp"),
+            dep("requirements.txt", 3, "supply.typosquat", "aaiohttp"),
+        ]
+    );
+    // Committed: nothing staged, nothing reported.
+    git(p, &["commit", "-q", "-m", "x"]);
+    let o = scan_in(p, &["--staged", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", json_lines(&o));
+    // A new manifest in a repository without commits: all of it is new.
+    let d = repo();
+    std::fs::write(d.path().join("requirements.txt"), "aaiohttp\n").unwrap();
+    git(d.path(), &["add", "."]);
+    let o = scan_in(
+        d.path(),
+        &["--staged", "--checks", "deps", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(dep_findings(&json_lines(&o)).contains(&dep(
+        "requirements.txt",
+        1,
+        "supply.malicious",
+        "aaiohttp"
+    )));
+}
+
+#[test]
+fn a_manifest_that_does_not_parse_is_reported_and_the_scan_goes_on() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::create_dir(p.join("web")).unwrap();
+    std::fs::write(
+        p.join("web/package.json"),
+        "{\n  \"dependencies\": {\n    \"left-pad\": \"1.3.0\",,\n  }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("requirements.txt"), "aaiohttp\n").unwrap();
+    std::fs::write(p.join("app.py"), db_url(NEW)).unwrap();
+    let o = scan_in(p, &["--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    let f = json_lines(&o);
+    let bad = f
+        .iter()
+        .find(|x| x["rule_id"] == "supply.manifest-invalid")
+        .expect("the broken file is reported");
+    assert_eq!(bad["path"], "./web/package.json");
+    assert_eq!(bad["line"], 3);
+    assert!(
+        bad["message"]
+            .as_str()
+            .unwrap()
+            .contains("package.json: line 3"),
+        "{bad}"
+    );
+    assert!(
+        f.iter().any(|x| x["rule_id"] == "supply.malicious"),
+        "{f:?}"
+    );
+    assert!(f.iter().any(|x| x["kind"] == "secret"), "{f:?}");
+    assert_never_shown(&o);
+}
+
+#[test]
+fn baselines_hide_reviewed_dependencies_until_the_version_changes() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::write(p.join("requirements.txt"), "aaiohttp==1.0\n").unwrap();
+    let o = scan_in(p, &["--write-baseline", "b.json", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let b: Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("b.json")).unwrap()).unwrap();
+    assert!(
+        b["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["package"] == "PyPI aaiohttp ==1.0" && e["rule_id"] == "supply.malicious"),
+        "{b}"
+    );
+    // A line moved: still hidden.
+    std::fs::write(p.join("requirements.txt"), "# deps\naaiohttp==1.0\n").unwrap();
+    let o = scan_in(p, &["--baseline", "b.json", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", json_lines(&o));
+    // Another version is another finding.
+    std::fs::write(p.join("requirements.txt"), "aaiohttp==2.0\n").unwrap();
+    let o = scan_in(p, &["--baseline", "b.json", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(dep_findings(&json_lines(&o)).len(), 2);
+}
+
+/// An npm registry on 127.0.0.1 that knows `left-pad` 1.3.0 (published in
+/// 2018, no install scripts) and nothing else.
+fn mock_npm() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let t = "2018-04-09T00:00:00.000Z";
+            let (status, body) = if first.split_whitespace().nth(1) == Some("/npm/left-pad") {
+                let doc = serde_json::json!({
+                    "name": "left-pad",
+                    "dist-tags": {"latest": "1.3.0"},
+                    "versions": {"1.3.0": {"name": "left-pad", "version": "1.3.0"}},
+                    "time": {"created": t, "modified": t, "1.3.0": t},
+                });
+                ("200 OK", doc.to_string())
+            } else {
+                ("404 Not Found", "{\"error\":\"Not found\"}".to_string())
+            };
+            let mut s = stream;
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn registry_asks_the_configured_registry_within_the_limit() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    std::fs::write(
+        p.join("package.json"),
+        "{\n  \"dependencies\": {\n    \"left-pad\": \"1.3.0\",\n    \"no-such-pkg-zz9\": \"1.0.0\"\n  }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("palisade.toml"),
+        format!("[supply.registries]\nnpm = \"{}/npm\"\n", mock_npm()),
+    )
+    .unwrap();
+    let args = ["--format", "json", "--settings", "palisade.toml", "."];
+    // Offline by default: nothing to say about either.
+    let o = scan_in(p, &args);
+    assert_eq!(o.status.code(), Some(0), "{:?}", json_lines(&o));
+    let o = scan_in(p, &[&["--registry"][..], &args].concat());
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        dep_findings(&json_lines(&o)),
+        vec![dep(
+            "./package.json",
+            4,
+            "supply.not-found",
+            "no-such-pkg-zz9"
+        )]
+    );
+    // --registry-limit 0: no look-ups, and the summary says so.
+    let o = scan_in(
+        p,
+        &[
+            "--registry",
+            "--registry-limit",
+            "0",
+            "--settings",
+            "palisade.toml",
+            ".",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("2 past --registry-limit checked offline"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
 }

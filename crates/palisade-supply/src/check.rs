@@ -72,6 +72,10 @@ pub struct GateFinding {
     pub install: Install,
     /// Why, in one sentence, with what to do.
     pub reason: String,
+    /// For `supply.malicious` and `supply.vulnerable`: the database entry
+    /// behind it (report or advisory ids, severity, first fixed version),
+    /// for callers that show them as data (`palisade scan`).
+    pub advisory: Option<Finding>,
 }
 
 /// Checks each package in `installs` at time `now`; returns the findings,
@@ -93,22 +97,24 @@ fn label(i: &Install) -> String {
 }
 
 fn check_one(i: &Install, db: &Db, cfg: &GateConfig, now: SystemTime, out: &mut Vec<GateFinding>) {
-    let mut push = |rule, answer, reason: String| {
+    let mut add = |rule, answer, reason: String, advisory: Option<Finding>| {
         out.push(GateFinding {
             rule,
             answer,
             install: i.clone(),
             reason,
+            advisory,
         })
     };
     let what = label(i);
     let mut denied = false;
     for f in db.lookup(i) {
+        let entry = Some(f.clone());
         match f {
             Finding::Malicious { ids, certainty, .. } => {
                 let sure = certainty == Certainty::Affected;
                 denied |= sure;
-                push(
+                add(
                     "supply.malicious",
                     if sure { Answer::Deny } else { Answer::Ask },
                     format!(
@@ -120,6 +126,7 @@ fn check_one(i: &Install, db: &Db, cfg: &GateConfig, now: SystemTime, out: &mut 
                             " for some versions, possibly the one that would be installed"
                         }
                     ),
+                    entry,
                 );
             }
             Finding::Vulnerable {
@@ -135,17 +142,19 @@ fn check_one(i: &Install, db: &Db, cfg: &GateConfig, now: SystemTime, out: &mut 
                 let fix = first_fixed
                     .map(|v| format!("; fixed in {v}"))
                     .unwrap_or_else(|| "; no fixed version yet".into());
-                push(
+                add(
                     "supply.vulnerable",
                     Answer::Ask,
                     format!(
                         "{what} has a known vulnerability ({}{sev}){fix}",
                         ids.join(", ")
                     ),
+                    entry,
                 );
             }
         }
     }
+    let mut push = |rule, answer, reason: String| add(rule, answer, reason, None);
     let trusted = |index: &str| {
         cfg.trusted_indexes
             .iter()

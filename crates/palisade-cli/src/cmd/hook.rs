@@ -361,41 +361,12 @@ fn add_gate_reasons(
     online: bool,
     extra: Vec<palisade_core::Reason>,
 ) {
-    use palisade_supply::check::{gate, Answer, GateConfig};
+    use palisade_supply::check::{gate, Answer};
     if installs.is_empty() && extra.is_empty() {
         return;
     }
-    let settings = policy.supply();
-    let mut registry = palisade_supply::registry::RegistryConfig {
-        offline: settings.offline,
-        ..Default::default()
-    };
-    let r = &settings.registries;
-    for (mine, theirs) in [
-        (&mut registry.npm, &r.npm),
-        (&mut registry.pypi, &r.pypi),
-        (&mut registry.crates_index, &r.crates_index),
-        (&mut registry.rubygems, &r.rubygems),
-        (&mut registry.go_proxy, &r.go_proxy),
-    ] {
-        if let Some(url) = theirs {
-            mine.clone_from(url);
-        }
-    }
-    let cfg = GateConfig {
-        min_age: settings.min_age,
-        registry,
-        use_registry: settings.use_registry && online,
-        registry_down: match settings.registry_down {
-            palisade_policy::RegistryDown::Allow => Answer::Allow,
-            palisade_policy::RegistryDown::Ask => Answer::Ask,
-            palisade_policy::RegistryDown::Deny => Answer::Deny,
-        },
-        trusted_indexes: settings.trusted_indexes.clone(),
-    };
-    let db = palisade_supply::db::default_dir()
-        .and_then(|d| palisade_supply::open(&d).ok())
-        .unwrap_or_else(palisade_supply::Db::embedded);
+    let cfg = gate_config(policy, online);
+    let db = open_db();
     let findings = gate(installs, &db, &cfg, std::time::SystemTime::now());
     let mut reasons = extra;
     for f in findings {
@@ -420,6 +391,48 @@ fn add_gate_reasons(
         reasons.push(r);
     }
     merge_reasons(decision, reasons);
+}
+
+/// The gate's settings from the policy's `[supply]` section; the
+/// registries are asked only when the policy allows it and `online`.
+pub(crate) fn gate_config(policy: &Policy, online: bool) -> palisade_supply::check::GateConfig {
+    use palisade_supply::check::{Answer, GateConfig};
+    let settings = policy.supply();
+    let mut registry = palisade_supply::registry::RegistryConfig {
+        offline: settings.offline,
+        ..Default::default()
+    };
+    let r = &settings.registries;
+    for (mine, theirs) in [
+        (&mut registry.npm, &r.npm),
+        (&mut registry.pypi, &r.pypi),
+        (&mut registry.crates_index, &r.crates_index),
+        (&mut registry.rubygems, &r.rubygems),
+        (&mut registry.go_proxy, &r.go_proxy),
+    ] {
+        if let Some(url) = theirs {
+            mine.clone_from(url);
+        }
+    }
+    GateConfig {
+        min_age: settings.min_age,
+        registry,
+        use_registry: settings.use_registry && online,
+        registry_down: match settings.registry_down {
+            palisade_policy::RegistryDown::Allow => Answer::Allow,
+            palisade_policy::RegistryDown::Ask => Answer::Ask,
+            palisade_policy::RegistryDown::Deny => Answer::Deny,
+        },
+        trusted_indexes: settings.trusted_indexes.clone(),
+    }
+}
+
+/// The advisory database: the imported store in the default directory,
+/// else (none imported, or unreadable) the embedded snapshot alone.
+pub(crate) fn open_db() -> palisade_supply::Db {
+    palisade_supply::db::default_dir()
+        .and_then(|d| palisade_supply::open(&d).ok())
+        .unwrap_or_else(palisade_supply::Db::embedded)
 }
 
 /// Adds `more` reasons to `decision`, recomputing its verdict.

@@ -29,6 +29,7 @@ mod cargo;
 mod change;
 mod error;
 mod gomod;
+mod locate;
 mod npm;
 mod pnpm;
 mod pylock;
@@ -39,6 +40,7 @@ mod yarn;
 
 pub use change::{diff, Change, ChangeReason, Diff};
 pub use error::ManifestError;
+pub use locate::locate;
 
 use crate::{Ecosystem, Install, Source};
 use serde::{Deserialize, Serialize};

@@ -1,13 +1,17 @@
 //! `palisade scan`: find secrets in files, directories, stdin, staged
-//! changes or a repository's history.
+//! changes or a repository's history, and risky dependencies in the
+//! manifests and lockfiles among them.
 
+mod deps;
 mod report;
 mod source;
 
+use crate::env::PolicyFlags;
 use crate::exit;
 use anyhow::Context as _;
 use palisade_detect::{Confidence, Finding, Scanner};
-use report::{Baseline, Located};
+use palisade_supply::manifest::{self, ManifestKind};
+use report::{Baseline, Found, Located};
 use source::Item;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
@@ -18,23 +22,47 @@ use std::time::Instant;
 
 /// Find secrets (API keys, tokens, private keys, passwords in connection
 /// strings; over 300 rules) in files, directories, stdin, staged changes or
-/// a repository's whole history. Matches are shown redacted, never whole,
-/// with how to revoke or rotate each kind of credential.
+/// a repository's whole history, and risky dependencies in manifests and
+/// lockfiles. Secrets are shown redacted, never whole, with how to revoke
+/// or rotate each kind of credential.
 ///
 /// Directories are walked in parallel with .gitignore honoured; binary files
-/// (a NUL byte in the first 8 KiB) and files over 8 MiB are skipped, and
-/// identical files are scanned once.
+/// (a NUL byte in the first 8 KiB) and files over 8 MiB (64 MiB for
+/// manifests and lockfiles) are skipped, and identical files are scanned
+/// once.
+///
+/// Dependencies: package.json, package-lock.json, npm-shrinkwrap.json,
+/// pnpm-lock.yaml, yarn.lock, requirements*.txt, pyproject.toml, uv.lock,
+/// poetry.lock, Cargo.toml, Cargo.lock and go.mod are parsed (not inside
+/// node_modules) and every dependency is checked offline against the
+/// advisory data (the embedded OpenSSF snapshot plus what `palisade db
+/// update` imported) and for typosquats and sources outside the registry:
+///   supply.malicious     reported malicious (MAL-*)        high (SARIF error)
+///   supply.vulnerable    a known vulnerability, with the fixed version:
+///                        high for critical/high, else medium, low for low;
+///                        one step lower when only a range may be affected
+///   supply.source        git, URL, untrusted index, --extra-index-url  medium
+///   supply.typosquat     close to a popular name           low (SARIF note)
+///   supply.manifest-invalid  the file does not parse      medium
+/// --registry also asks the registries (supply.not-found, supply.too-new,
+/// supply.install-scripts). With --staged, only what the staged change adds
+/// or changes in a manifest or lockfile is reported (a lockfile entry whose
+/// version stays but whose artefact or hash changes is
+/// supply.lockfile-integrity). --git-history and stdin scan secrets only.
+/// Indexes in `trusted_indexes` under [supply] of the user's or a
+/// `--settings` palisade.toml are not reported.
 ///
 /// Examples:
 ///   palisade scan                         scan the current directory
 ///   palisade scan --format sarif -o palisade.sarif .   SARIF 2.1.0 for code scanning
-///   palisade scan --staged                the lines the next commit adds (pre-commit)
+///   palisade scan --staged                what the next commit adds (pre-commit)
+///   palisade scan --checks deps           dependencies only
 ///   palisade scan --git-history           every blob in every branch and tag
 ///   git diff | palisade scan -            scan stdin
 ///   palisade scan --write-baseline .palisade-baseline.json   accept what is there now
 ///   palisade scan --baseline .palisade-baseline.json         report only new findings
 ///
-/// A finding is also dropped when its line contains `palisade:allow`
+/// A secret is also dropped when its line contains `palisade:allow`
 /// (e.g. `key = "…"  # palisade:allow test fixture`); gitleaks' and
 /// detect-secrets' markers (`gitleaks:allow`, `pragma: allowlist secret`)
 /// are honoured too.
@@ -46,7 +74,9 @@ pub struct Args {
     /// Files or directories to scan, or `-` for stdin (default: `.`). With
     /// --staged or --git-history: the repository (default: `.`).
     paths: Vec<PathBuf>,
-    /// Scan only the lines that the staged changes add (`git diff --cached`).
+    /// Scan only what the staged changes add (`git diff --cached`): the
+    /// added lines for secrets, the added or changed dependencies of staged
+    /// manifests and lockfiles (compared with `HEAD`).
     #[arg(long, conflicts_with = "git_history")]
     staged: bool,
     /// Scan every blob reachable from any ref (all branches, tags, history).
@@ -58,9 +88,27 @@ pub struct Args {
     /// Write the findings to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// The lowest confidence that makes the exit status 1.
+    /// The lowest level that makes the exit status 1: a secret rule's
+    /// confidence, a dependency finding's severity (see above).
     #[arg(long, value_enum, default_value = "low")]
     fail_on: Level,
+    /// What to look for (comma-separated).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "secrets,deps"
+    )]
+    checks: Vec<Check>,
+    /// Also ask the package registries about dependencies (existence, age,
+    /// install scripts), with the registries, `min_age` and `offline` of
+    /// [supply] in palisade.toml; at most --registry-limit packages are
+    /// looked up, the rest get the offline checks.
+    #[arg(long)]
+    registry: bool,
+    /// The most packages --registry looks up.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    registry_limit: usize,
     /// Hide findings listed in this baseline file (matched by fingerprint).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -73,14 +121,32 @@ pub struct Args {
     /// No progress bar and no summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Extra palisade.toml (or Claude Code settings) for the command-line
+    /// layer: [supply] `trusted_indexes`, registries. Repeatable.
+    #[arg(long = "settings", value_name = "FILE")]
+    settings: Vec<PathBuf>,
+    /// Directory that holds the managed layer's settings, instead of
+    /// /etc/claude-code and /etc/palisade (for tests).
+    #[arg(long, value_name = "DIR", hide = true)]
+    managed_dir: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Check {
+    /// Secrets in every file.
+    Secrets,
+    /// Dependencies in manifests and lockfiles.
+    Deps,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     /// One line per finding: path:line:column: rule (confidence) redacted
-    /// match; then how to rotate each kind found.
+    /// match, or path:line: rule (level) what and why for a dependency;
+    /// then how to rotate each kind of secret found.
     Human,
-    /// One JSON object per finding (JSON lines).
+    /// One JSON object per finding (JSON lines); `kind` is `secret` or
+    /// `dependency`.
     Json,
     /// One SARIF 2.1.0 log (for GitHub code scanning and other SARIF viewers).
     Sarif,
@@ -90,9 +156,9 @@ enum Format {
 enum Level {
     /// Every finding.
     Low,
-    /// Medium and high confidence.
+    /// Medium and high.
     Medium,
-    /// High confidence only.
+    /// High only.
     High,
 }
 
@@ -129,7 +195,13 @@ fn allowed_inline(text: &str, f: &Finding) -> bool {
 /// Shared state of one scan run, used from the worker threads.
 struct Run<'a> {
     scanner: &'a Scanner,
+    /// Scan for secrets.
+    secrets: bool,
+    /// Collect manifests and lockfiles.
+    deps: bool,
     found: Mutex<Vec<Located>>,
+    /// Manifests and lockfiles met by the walk: path, kind, text.
+    manifests: Mutex<Vec<(String, ManifestKind, String)>>,
     /// Findings by content hash, so that identical files are scanned once.
     seen: Mutex<HashMap<u128, Arc<Vec<Finding>>>>,
     items: AtomicUsize,
@@ -139,6 +211,23 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn scan(&self, item: Item, dedup: bool) {
+        if self.deps && item.blob.is_none() && item.line_offset == 0 && item.path != "-" {
+            let path = std::path::Path::new(&item.path);
+            if let Some(kind) = manifest::kind_of(path).filter(|_| !deps::skipped(path)) {
+                if let Ok(mut m) = self.manifests.lock() {
+                    m.push((item.path.clone(), kind, item.text.clone()));
+                }
+            }
+        }
+        if !self.secrets {
+            self.items.fetch_add(1, Ordering::Relaxed);
+            self.bytes
+                .fetch_add(item.text.len() as u64, Ordering::Relaxed);
+            if let Some(p) = &self.progress {
+                p.inc(1);
+            }
+            return;
+        }
         let findings = if dedup {
             let key = xxhash_rust::xxh3::xxh3_128(item.text.as_bytes());
             let cached = self.seen.lock().ok().and_then(|m| m.get(&key).cloned());
@@ -189,6 +278,8 @@ impl Run<'_> {
 /// Runs `palisade scan`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
+    let want_secrets = a.checks.contains(&Check::Secrets);
+    let want_deps = a.checks.contains(&Check::Deps);
     let scanner = Scanner::new_bulk();
     let threads = a
         .threads
@@ -198,6 +289,14 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let accepted = match &a.baseline {
         Some(p) => Baseline::load(p)?,
         None => Default::default(),
+    };
+    // Dependencies are checked with the policy's [supply] settings (trusted
+    // indexes, registries); a policy that does not load is an error, as it
+    // would be for the hook.
+    let mut checker = if want_deps && !a.git_history {
+        Some(dependency_checker(&a)?)
+    } else {
+        None
     };
     // Open the output first: a bad path fails before a long scan, not after.
     let output_file = match &a.output {
@@ -219,7 +318,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     });
     let run = Run {
         scanner: &scanner,
+        secrets: want_secrets,
+        deps: checker.is_some(),
         found: Mutex::new(Vec::new()),
+        manifests: Mutex::new(Vec::new()),
         seen: Mutex::new(HashMap::new()),
         items: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
@@ -231,6 +333,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         a.paths.clone()
     };
     let mut skipped = source::Skipped::default();
+    let mut dep_found: Vec<deps::DepFinding> = Vec::new();
     let repo = || -> anyhow::Result<PathBuf> {
         anyhow::ensure!(
             paths.len() == 1,
@@ -239,8 +342,19 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         Ok(paths[0].clone())
     };
     if a.staged {
-        for item in source::staged(&repo()?)? {
-            run.scan(item, false);
+        let dir = repo()?;
+        if want_secrets {
+            for item in source::staged(&dir)? {
+                run.scan(item, false);
+            }
+        }
+        if let Some(c) = checker.as_mut() {
+            let wanted = |p: &std::path::Path| manifest::kind_of(p).is_some() && !deps::skipped(p);
+            for f in source::staged_files(&dir, wanted)? {
+                if let Some(kind) = manifest::kind_of(std::path::Path::new(&f.path)) {
+                    dep_found.extend(c.change(&f.path, kind, f.old.as_deref(), &f.new));
+                }
+            }
         }
     } else if a.git_history {
         let dir = repo()?;
@@ -258,31 +372,40 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         }
     } else {
         let (stdin, files): (Vec<_>, Vec<_>) = paths.iter().partition(|p| p.as_os_str() == "-");
-        if !stdin.is_empty() {
+        if !stdin.is_empty() && want_secrets {
             run.scan(source::stdin()?, false);
         }
         let files: Vec<PathBuf> = files.into_iter().cloned().collect();
         if !files.is_empty() {
-            skipped = source::walk(&files, threads, |item| run.scan(item, true))?;
+            // Without the secret scan, only manifests and lockfiles are read.
+            let wanted = |p: &std::path::Path| want_secrets || manifest::kind_of(p).is_some();
+            skipped = source::walk(&files, threads, wanted, |item| run.scan(item, true))?;
+        }
+        if let Some(c) = checker.as_mut() {
+            let mut manifests = run
+                .manifests
+                .lock()
+                .map(|mut m| std::mem::take(&mut *m))
+                .unwrap_or_default();
+            manifests.sort_by(|x, y| x.0.cmp(&y.0));
+            for (path, kind, text) in &manifests {
+                dep_found.extend(c.file(path, *kind, text));
+            }
         }
     }
     if let Some(p) = &run.progress {
         p.finish_and_clear();
     }
-    let mut found = run
+    let secrets = run
         .found
         .into_inner()
         .map_err(|_| anyhow::anyhow!("a scan thread panicked"))?;
+    let mut found: Vec<Found> = secrets.into_iter().map(Found::Secret).collect();
+    found.extend(dep_found.into_iter().map(Found::Dependency));
     let total = found.len();
-    found.retain(|l| !accepted.contains(&l.finding.fingerprint));
+    found.retain(|f| !accepted.contains(f.fingerprint()));
     let hidden = total - found.len();
-    found.sort_by(|x, y| {
-        (&x.path, x.finding.line, x.finding.column).cmp(&(
-            &y.path,
-            y.finding.line,
-            y.finding.column,
-        ))
-    });
+    found.sort_by(|x, y| (x.path(), x.position()).cmp(&(y.path(), y.position())));
 
     if let Some(path) = &a.write_baseline {
         Baseline::write(path, &found)?;
@@ -308,19 +431,37 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     }
 
     if !a.quiet && (a.format == Format::Human || show_progress) {
-        let files: std::collections::BTreeSet<&str> =
-            found.iter().map(|l| l.path.as_str()).collect();
+        let files: std::collections::BTreeSet<&str> = found.iter().map(Found::path).collect();
+        let dependency = found
+            .iter()
+            .filter(|f| matches!(f, Found::Dependency(_)))
+            .count();
         let mut summary = format!(
-            "palisade: {} finding(s) in {} file(s); scanned {} item(s), {:.1} MB in {:.2} s",
+            "palisade: {} finding(s) ({} secret, {dependency} dependency) in {} file(s); scanned {} item(s), {:.1} MB in {:.2} s",
             found.len(),
+            found.len() - dependency,
             files.len(),
             run.items.load(Ordering::Relaxed),
             run.bytes.load(Ordering::Relaxed) as f64 / 1e6,
             started.elapsed().as_secs_f64()
         );
+        if let Some(c) = &checker {
+            summary.push_str(&format!(
+                "; checked {} dependenc{} in {} manifest(s)",
+                c.dependencies,
+                if c.dependencies == 1 { "y" } else { "ies" },
+                c.files
+            ));
+            if c.over_budget > 0 {
+                summary.push_str(&format!(
+                    " ({} past --registry-limit checked offline)",
+                    c.over_budget
+                ));
+            }
+        }
         if skipped.binary + skipped.large + skipped.unreadable > 0 {
             summary.push_str(&format!(
-                "; skipped {} binary, {} over 8 MiB, {} unreadable",
+                "; skipped {} binary, {} too large, {} unreadable",
                 skipped.binary, skipped.large, skipped.unreadable
             ));
         }
@@ -329,25 +470,64 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         }
         eprintln!("{summary}");
     }
-    let failing = found.iter().any(|l| a.fail_on.admits(l.finding.confidence));
+    let failing = found.iter().any(|f| a.fail_on.admits(f.level()));
     Ok(if failing { exit::DENY } else { exit::OK })
+}
+
+/// The dependency checker: the advisory store in the default directory
+/// (a store that exists but cannot be read is reported, and the embedded
+/// snapshot used), and the gate's settings from the policy's `[supply]`
+/// section, with the registries only for `--registry`.
+///
+/// # Errors
+/// When the policy does not load.
+fn dependency_checker(a: &Args) -> anyhow::Result<deps::Checker> {
+    let flags = PolicyFlags {
+        settings: a.settings.clone(),
+        managed_dir: a.managed_dir.clone(),
+        no_guard_packs: true,
+    };
+    let (_, opts) = crate::env::setup(None, &flags, "scan", None, None);
+    let policy = palisade_policy::Policy::load(&opts).context("loading the policy")?;
+    let cfg = crate::cmd::hook::gate_config(&policy, a.registry);
+    let db = match palisade_supply::db::default_dir() {
+        Some(dir) => palisade_supply::open(&dir).unwrap_or_else(|e| {
+            eprintln!(
+                "palisade: the advisory store in {} cannot be read ({e}); using the embedded data only",
+                dir.display()
+            );
+            palisade_supply::Db::embedded()
+        }),
+        None => palisade_supply::Db::embedded(),
+    };
+    Ok(deps::Checker::new(db, cfg, a.registry_limit))
 }
 
 fn write_findings(
     w: &mut dyn Write,
     scanner: &Scanner,
-    found: &[Located],
+    found: &[Found],
     format: Format,
 ) -> std::io::Result<()> {
     match format {
         Format::Human => {
-            for l in found {
-                writeln!(w, "{}", report::human_line(l))?;
+            for f in found {
+                writeln!(w, "{}", report::human_line(f))?;
             }
             let mut providers: BTreeMap<&str, &str> = BTreeMap::new();
-            for l in found {
-                if let Some(p) = scanner.provider_of(&l.finding.rule_id) {
-                    providers.insert(p.name.as_str(), p.rotate.as_str());
+            let mut rules: BTreeMap<&str, &str> = BTreeMap::new();
+            for f in found {
+                match f {
+                    Found::Secret(l) => {
+                        if let Some(p) = scanner.provider_of(&l.finding.rule_id) {
+                            providers.insert(p.name.as_str(), p.rotate.as_str());
+                        }
+                    }
+                    Found::Dependency(d) => {
+                        if let Some(r) = deps::rule_info(d.rule) {
+                            rules.insert(r.id, r.full);
+                        }
+                    }
                 }
             }
             if !providers.is_empty() {
@@ -356,10 +536,16 @@ fn write_findings(
                     writeln!(w, "  {name}: {rotate}")?;
                 }
             }
+            if !rules.is_empty() {
+                writeln!(w, "\nWhat the dependency findings mean:")?;
+                for (id, full) in rules {
+                    writeln!(w, "  {id}: {full}")?;
+                }
+            }
         }
         Format::Json => {
-            for l in found {
-                writeln!(w, "{}", report::json_value(scanner, l))?;
+            for f in found {
+                writeln!(w, "{}", report::json_value(scanner, f))?;
             }
         }
         Format::Sarif => {

@@ -1,7 +1,8 @@
-//! How `palisade scan` writes findings: human lines, JSON lines, or one
-//! SARIF 2.1.0 log; and the baseline file that hides findings already
-//! reviewed.
+//! How `palisade scan` writes findings (secrets and dependencies): human
+//! lines, JSON lines, or one SARIF 2.1.0 log; and the baseline file that
+//! hides findings already reviewed.
 
+use super::deps::{self, DepFinding};
 use anyhow::Context as _;
 use palisade_detect::{Confidence, Finding, Scanner};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,58 @@ pub struct Located {
     pub commit: Option<String>,
 }
 
+/// One finding of either kind.
+pub enum Found {
+    /// A secret in a file, stdin, a staged hunk or a history blob.
+    Secret(Located),
+    /// A dependency of a manifest or lockfile, or a manifest that does not
+    /// parse.
+    Dependency(DepFinding),
+}
+
+impl Found {
+    /// The path it was found at.
+    pub fn path(&self) -> &str {
+        match self {
+            Found::Secret(l) => &l.path,
+            Found::Dependency(d) => &d.path,
+        }
+    }
+
+    /// `(line, column)`, 1-based; `(0, 0)` when unknown.
+    pub fn position(&self) -> (usize, usize) {
+        match self {
+            Found::Secret(l) => (l.finding.line, l.finding.column),
+            Found::Dependency(d) => (d.line.map_or(0, |l| l as usize), 0),
+        }
+    }
+
+    /// The level `--fail-on` compares: a secret rule's confidence, a
+    /// dependency finding's severity.
+    pub fn level(&self) -> Confidence {
+        match self {
+            Found::Secret(l) => l.finding.confidence,
+            Found::Dependency(d) => d.level,
+        }
+    }
+
+    /// The baseline fingerprint.
+    pub fn fingerprint(&self) -> &str {
+        match self {
+            Found::Secret(l) => &l.finding.fingerprint,
+            Found::Dependency(d) => &d.fingerprint,
+        }
+    }
+
+    /// The rule id.
+    pub fn rule_id(&self) -> &str {
+        match self {
+            Found::Secret(l) => &l.finding.rule_id,
+            Found::Dependency(d) => d.rule,
+        }
+    }
+}
+
 /// Lowercase name of a confidence, as written in JSON and on the command line.
 pub fn confidence_name(c: Confidence) -> &'static str {
     match c {
@@ -40,8 +93,26 @@ fn sarif_level(c: Confidence) -> &'static str {
     }
 }
 
-/// One human line: `path:line:column: rule (confidence) redacted`.
-pub fn human_line(l: &Located) -> String {
+/// One human line: for a secret `path:line:column: rule (confidence)
+/// redacted`, for a dependency `path:line: rule (level) message` (no line
+/// when it is not known).
+pub fn human_line(f: &Found) -> String {
+    match f {
+        Found::Secret(l) => secret_line(l),
+        Found::Dependency(d) => {
+            let at = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+            format!(
+                "{}{at}: {} ({}) {}",
+                d.path,
+                d.rule,
+                confidence_name(d.level),
+                d.message
+            )
+        }
+    }
+}
+
+fn secret_line(l: &Located) -> String {
     let f = &l.finding;
     let at = match &l.commit {
         Some(c) => format!(" (commit {})", &c[..c.len().min(12)]),
@@ -58,19 +129,57 @@ pub fn human_line(l: &Located) -> String {
     )
 }
 
-/// One JSON object per finding. Fields: `path`, `line`, `column` (1-based,
-/// characters), `rule_id`, `provider`, `confidence`, `redacted`,
-/// `fingerprint`, `rotate` (how to revoke it), and for history scans `blob`
-/// and `commit`.
-pub fn json_value(scanner: &Scanner, l: &Located) -> Value {
+/// One JSON object per finding.
+///
+/// A secret (`"kind": "secret"`): `path`, `line`, `column` (1-based,
+/// characters), `rule_id`, `provider`, `confidence`, `level` (the same,
+/// as `--fail-on` reads it), `redacted`, `fingerprint`, `rotate` (how to
+/// revoke it), and for history scans `blob` and `commit`.
+///
+/// A dependency (`"kind": "dependency"`): `path`, `line` (`null` when not
+/// known), `rule_id`, `level` (`high`, `medium`, `low`), `manifest` (the
+/// file kind), `ecosystem`, `package`, `version` (as written: exact in a
+/// lockfile, a range in a manifest), `source` (`{"kind": "registry" |
+/// "url" | "vcs" | "path", …}`), `dependency_kind`, `direct`, `advisories`
+/// (ids), `severity`, `fixed` (first fixed version), `message`,
+/// `fingerprint`. The package fields are `null` for a file that does not
+/// parse (`supply.manifest-invalid`) or an index reference.
+pub fn json_value(scanner: &Scanner, f: &Found) -> Value {
+    match f {
+        Found::Secret(l) => secret_json(scanner, l),
+        Found::Dependency(d) => json!({
+            "kind": "dependency",
+            "path": d.path,
+            "line": d.line,
+            "rule_id": d.rule,
+            "level": confidence_name(d.level),
+            "manifest": d.manifest,
+            "ecosystem": d.install.as_ref().map(|i| i.ecosystem.osv_name()),
+            "package": d.install.as_ref().map(|i| i.name.as_str()),
+            "version": d.install.as_ref().and_then(|i| i.version.as_deref()),
+            "source": d.install.as_ref().map(|i| &i.source),
+            "dependency_kind": d.dependency_kind,
+            "direct": d.direct,
+            "advisories": d.advisories,
+            "severity": d.severity,
+            "fixed": d.fixed,
+            "message": d.message,
+            "fingerprint": d.fingerprint,
+        }),
+    }
+}
+
+fn secret_json(scanner: &Scanner, l: &Located) -> Value {
     let f = &l.finding;
     let mut v = json!({
+        "kind": "secret",
         "path": l.path,
         "line": f.line,
         "column": f.column,
         "rule_id": f.rule_id,
         "provider": scanner.rule(&f.rule_id).map(|r| r.provider.as_str()),
         "confidence": confidence_name(f.confidence),
+        "level": confidence_name(f.confidence),
         "redacted": f.redacted,
         "fingerprint": f.fingerprint,
         "rotate": scanner.provider_of(&f.rule_id).map(|p| p.rotate.as_str()),
@@ -84,63 +193,40 @@ pub fn json_value(scanner: &Scanner, l: &Located) -> Value {
     v
 }
 
+/// Where the README explains the dependency rules.
+const DEPENDENCY_HELP_URI: &str =
+    "https://github.com/palisade-sec/palisade#dependencies-in-palisade-scan";
+
 /// One SARIF 2.1.0 log with one run: the rules that produced findings under
-/// `tool.driver.rules` (with the rotation advice as help text), and one
-/// result per finding with its location, level and a `partialFingerprints`
-/// entry. Format: OASIS SARIF v2.1.0,
+/// `tool.driver.rules` (secrets with the rotation advice as help text,
+/// dependency rules with a full description and a `helpUri`), and one
+/// result per finding with its location (a dependency without a known
+/// line has no region), level and a `partialFingerprints` entry; dependency
+/// results carry the package, version, advisories and fixed version under
+/// `properties`. Format: OASIS SARIF v2.1.0,
 /// <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>.
-pub fn sarif(scanner: &Scanner, findings: &[Located]) -> Value {
+pub fn sarif(scanner: &Scanner, findings: &[Found]) -> Value {
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
-    for l in findings {
-        let id = l.finding.rule_id.as_str();
+    for f in findings {
+        let id = f.rule_id();
         if rule_index.contains_key(id) {
             continue;
         }
         rule_index.insert(id, rules.len());
-        let rule = scanner.rule(id);
-        let rotate = scanner.provider_of(id).map_or("", |p| p.rotate.as_str());
-        let mut r = json!({
-            "id": id,
-            "name": id,
-            "shortDescription": {"text": rule.map_or(id, |r| r.description.as_str())},
-            "help": {"text": format!("How to revoke or rotate it: {rotate}")},
-            "properties": {
-                "tags": ["security", "secret"],
-                "provider": rule.map(|r| r.provider.as_str()),
-                "confidence": rule.map(|r| confidence_name(r.confidence)),
-            },
+        rules.push(match f {
+            Found::Secret(_) => secret_rule(scanner, id),
+            Found::Dependency(_) => dependency_rule(id),
         });
-        if let Some(uri) = rule.and_then(|r| r.references.first()) {
-            r["helpUri"] = json!(uri);
-        }
-        rules.push(r);
     }
     let results: Vec<Value> = findings
         .iter()
-        .map(|l| {
-            let f = &l.finding;
-            let mut result = json!({
-                "ruleId": f.rule_id,
-                "ruleIndex": rule_index[f.rule_id.as_str()],
-                "level": sarif_level(f.confidence),
-                "message": {"text": format!(
-                    "{} found: {} (the secret itself is not shown)",
-                    scanner.rule(&f.rule_id).map_or(f.rule_id.as_str(), |r| r.description.as_str()),
-                    f.redacted
-                )},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": sarif_uri(&l.path)},
-                        "region": {"startLine": f.line, "startColumn": f.column},
-                    }
-                }],
-                "partialFingerprints": {"palisadeSecret/v1": f.fingerprint},
-            });
-            if let Some(c) = &l.commit {
-                result["properties"] = json!({"commit": c, "blob": l.blob});
+        .map(|found| {
+            let index = rule_index.get(found.rule_id()).copied().unwrap_or(0);
+            match found {
+                Found::Secret(l) => secret_result(scanner, l, index),
+                Found::Dependency(d) => dependency_result(d, index),
             }
-            result
         })
         .collect();
     json!({
@@ -156,6 +242,100 @@ pub fn sarif(scanner: &Scanner, findings: &[Located]) -> Value {
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
+    })
+}
+
+fn secret_rule(scanner: &Scanner, id: &str) -> Value {
+    let rule = scanner.rule(id);
+    let rotate = scanner.provider_of(id).map_or("", |p| p.rotate.as_str());
+    let mut r = json!({
+        "id": id,
+        "name": id,
+        "shortDescription": {"text": rule.map_or(id, |r| r.description.as_str())},
+        "help": {"text": format!("How to revoke or rotate it: {rotate}")},
+        "properties": {
+            "tags": ["security", "secret"],
+            "provider": rule.map(|r| r.provider.as_str()),
+            "confidence": rule.map(|r| confidence_name(r.confidence)),
+        },
+    });
+    if let Some(uri) = rule.and_then(|r| r.references.first()) {
+        r["helpUri"] = json!(uri);
+    }
+    r
+}
+
+fn dependency_rule(id: &str) -> Value {
+    let info = deps::rule_info(id);
+    json!({
+        "id": id,
+        "name": id,
+        "shortDescription": {"text": info.map_or(id, |i| i.short)},
+        "fullDescription": {"text": info.map_or(id, |i| i.full)},
+        "help": {"text": info.map_or(id, |i| i.full)},
+        "helpUri": DEPENDENCY_HELP_URI,
+        "properties": {"tags": ["security", "supply-chain", "dependency"]},
+    })
+}
+
+fn secret_result(scanner: &Scanner, l: &Located, rule_index: usize) -> Value {
+    let f = &l.finding;
+    let mut result = json!({
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index,
+        "level": sarif_level(f.confidence),
+        "message": {"text": format!(
+            "{} found: {} (the secret itself is not shown)",
+            scanner.rule(&f.rule_id).map_or(f.rule_id.as_str(), |r| r.description.as_str()),
+            f.redacted
+        )},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": sarif_uri(&l.path)},
+                "region": {"startLine": f.line, "startColumn": f.column},
+            }
+        }],
+        "partialFingerprints": {"palisadeSecret/v1": f.fingerprint},
+    });
+    if let Some(c) = &l.commit {
+        result["properties"] = json!({"commit": c, "blob": l.blob});
+    }
+    result
+}
+
+fn dependency_result(d: &DepFinding, rule_index: usize) -> Value {
+    let mut location = json!({"artifactLocation": {"uri": sarif_uri(&d.path)}});
+    if let Some(line) = d.line {
+        location["region"] = json!({"startLine": line});
+    }
+    let mut properties = json!({
+        "manifest": d.manifest,
+        "level": confidence_name(d.level),
+    });
+    if let Some(i) = &d.install {
+        properties["ecosystem"] = json!(i.ecosystem.osv_name());
+        properties["package"] = json!(i.name);
+        properties["version"] = json!(i.version);
+        properties["source"] = json!(i.source);
+        properties["direct"] = json!(d.direct);
+    }
+    if !d.advisories.is_empty() {
+        properties["advisories"] = json!(d.advisories);
+    }
+    if let Some(s) = &d.severity {
+        properties["severity"] = json!(s);
+    }
+    if let Some(v) = &d.fixed {
+        properties["fixed"] = json!(v);
+    }
+    json!({
+        "ruleId": d.rule,
+        "ruleIndex": rule_index,
+        "level": sarif_level(d.level),
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": location}],
+        "partialFingerprints": {"palisadeDependency/v1": d.fingerprint},
+        "properties": properties,
     })
 }
 
@@ -184,8 +364,9 @@ fn sarif_uri(path: &str) -> String {
 }
 
 /// A baseline: findings that were reviewed and accepted, matched by
-/// fingerprint (rule and secret, not place, so moving code keeps them
-/// hidden). Written by `--write-baseline`, read by `--baseline`.
+/// fingerprint: for a secret its rule and the secret, not its place, so
+/// moving code keeps it hidden; for a dependency the file, rule, package,
+/// version and advisory ids, so that a new advisory is reported again. Written by `--write-baseline`, read by `--baseline`.
 #[derive(Serialize, Deserialize, Default)]
 pub struct Baseline {
     /// Format version: 1.
@@ -204,10 +385,15 @@ pub struct BaselineEntry {
     pub rule_id: String,
     /// Where it was when the baseline was written.
     pub path: String,
-    /// Line, then.
-    pub line: usize,
-    /// The redacted match.
+    /// Line, then (absent when not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The redacted match, for a secret.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub redacted: String,
+    /// `ecosystem name version`, for a dependency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
 }
 
 impl Baseline {
@@ -227,17 +413,37 @@ impl Baseline {
     }
 
     /// Writes the findings as a baseline (pretty JSON, sorted by path and line).
-    pub fn write(path: &Path, findings: &[Located]) -> anyhow::Result<()> {
+    pub fn write(path: &Path, findings: &[Found]) -> anyhow::Result<()> {
         let b = Baseline {
             version: 1,
             findings: findings
                 .iter()
-                .map(|l| BaselineEntry {
-                    fingerprint: l.finding.fingerprint.clone(),
-                    rule_id: l.finding.rule_id.clone(),
-                    path: l.path.clone(),
-                    line: l.finding.line,
-                    redacted: l.finding.redacted.clone(),
+                .map(|f| match f {
+                    Found::Secret(l) => BaselineEntry {
+                        fingerprint: l.finding.fingerprint.clone(),
+                        rule_id: l.finding.rule_id.clone(),
+                        path: l.path.clone(),
+                        line: Some(l.finding.line),
+                        redacted: l.finding.redacted.clone(),
+                        package: None,
+                    },
+                    Found::Dependency(d) => BaselineEntry {
+                        fingerprint: d.fingerprint.clone(),
+                        rule_id: d.rule.to_string(),
+                        path: d.path.clone(),
+                        line: d.line.map(|l| l as usize),
+                        redacted: String::new(),
+                        package: d.install.as_ref().map(|i| {
+                            format!(
+                                "{} {} {}",
+                                i.ecosystem.osv_name(),
+                                i.name,
+                                i.version.as_deref().unwrap_or("")
+                            )
+                            .trim_end()
+                            .to_string()
+                        }),
+                    },
                 })
                 .collect(),
         };

@@ -14,6 +14,10 @@ use std::sync::mpsc;
 /// Files and blobs larger than this are skipped (bytes).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Manifests and lockfiles (by name) larger than this are skipped (bytes):
+/// a monorepo's package-lock.json can pass 8 MiB.
+pub const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
+
 /// How many leading bytes are checked for a NUL to call a file binary.
 const BINARY_SNIFF: usize = 8192;
 
@@ -35,7 +39,8 @@ pub struct Item {
 pub struct Skipped {
     /// Files with a NUL byte near the start.
     pub binary: usize,
-    /// Files over [`MAX_FILE_BYTES`].
+    /// Files over [`MAX_FILE_BYTES`] ([`MAX_MANIFEST_BYTES`] for
+    /// manifests and lockfiles).
     pub large: usize,
     /// Files that could not be read.
     pub unreadable: usize,
@@ -54,10 +59,19 @@ enum Skip {
     Unreadable,
 }
 
+/// The most bytes read from the file at `path`.
+fn max_bytes(path: &Path) -> u64 {
+    if palisade_supply::manifest::kind_of(path).is_some() {
+        MAX_MANIFEST_BYTES
+    } else {
+        MAX_FILE_BYTES
+    }
+}
+
 /// The file's text (lossily decoded), or why it is skipped.
 fn read_file(path: &Path) -> Result<String, Skip> {
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => return Err(Skip::Large),
+        Ok(m) if m.len() > max_bytes(path) => return Err(Skip::Large),
         Ok(_) => {}
         Err(_) => return Err(Skip::Unreadable),
     }
@@ -73,15 +87,20 @@ fn read_file(path: &Path) -> Result<String, Skip> {
 
 /// Scans files and directories. Directories are walked in parallel with
 /// `.gitignore`, `.ignore` and git's exclude files honoured; hidden files
-/// are scanned, `.git` directories are not. Returns what was skipped.
-pub fn walk<F>(paths: &[PathBuf], threads: usize, scan: F) -> anyhow::Result<Skipped>
+/// are scanned, `.git` directories are not. Only files for which `wanted`
+/// holds are read. Returns what was skipped.
+pub fn walk<F, W>(paths: &[PathBuf], threads: usize, wanted: W, scan: F) -> anyhow::Result<Skipped>
 where
     F: Fn(Item) + Sync,
+    W: Fn(&Path) -> bool + Sync,
 {
     let (tx, rx) = mpsc::channel::<Skip>();
     let mut roots = Vec::new();
     for p in paths {
         if p.is_file() {
+            if !wanted(p) {
+                continue;
+            }
             match read_file(p) {
                 Ok(text) => scan(Item {
                     path: p.display().to_string(),
@@ -111,6 +130,7 @@ where
         builder.build_parallel().run(|| {
             let tx = tx.clone();
             let scan = &scan;
+            let wanted = &wanted;
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
@@ -119,7 +139,7 @@ where
                         return ignore::WalkState::Continue;
                     }
                 };
-                if entry.file_type().is_some_and(|t| t.is_file()) {
+                if entry.file_type().is_some_and(|t| t.is_file()) && wanted(entry.path()) {
                     match read_file(entry.path()) {
                         Ok(text) => scan(Item {
                             path: entry.path().display().to_string(),
@@ -197,6 +217,71 @@ pub fn staged(dir: &Path) -> anyhow::Result<Vec<Item>> {
         );
     }
     Ok(parse_unified_diff(&String::from_utf8_lossy(&out.stdout)))
+}
+
+/// A staged manifest or lockfile: its text in `HEAD` (`None` for a new
+/// file or a repository without commits) and in the index.
+pub struct StagedFile {
+    /// The path from the repository root, as git prints it.
+    pub path: String,
+    /// The text at `HEAD`.
+    pub old: Option<String>,
+    /// The staged text.
+    pub new: String,
+}
+
+/// The staged files (added, copied or modified) of the repository at `dir`
+/// for which `wanted` holds, each with its `HEAD` and index text (raw
+/// blobs, lossily decoded; over [`MAX_MANIFEST_BYTES`] skipped).
+///
+/// # Errors
+/// When git cannot list the staged files or read a staged blob.
+pub fn staged_files(dir: &Path, wanted: impl Fn(&Path) -> bool) -> anyhow::Result<Vec<StagedFile>> {
+    let out = git(dir)
+        .args([
+            "diff",
+            "--cached",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            "--diff-filter=ACM",
+        ])
+        .output()
+        .context("running git diff --cached --name-only")?;
+    if !out.status.success() {
+        bail!(
+            "git diff --cached failed (is {} in a git repository?): {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let blob = |spec: &str| -> Option<Vec<u8>> {
+        let size = git(dir).args(["cat-file", "-s", spec]).output().ok()?;
+        let size: u64 = String::from_utf8_lossy(&size.stdout).trim().parse().ok()?;
+        if size > MAX_MANIFEST_BYTES {
+            return None;
+        }
+        let o = git(dir).args(["cat-file", "blob", spec]).output().ok()?;
+        o.status.success().then_some(o.stdout)
+    };
+    let mut files = Vec::new();
+    for name in out.stdout.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let path = String::from_utf8_lossy(name).into_owned();
+        if !wanted(Path::new(&path)) {
+            continue;
+        }
+        let Some(new) = blob(&format!(":{path}")) else {
+            eprintln!("palisade: {path}: staged version not read (over 64 MiB or unreadable)");
+            continue;
+        };
+        let old = blob(&format!("HEAD:{path}")).map(|b| String::from_utf8_lossy(&b).into_owned());
+        files.push(StagedFile {
+            path,
+            old,
+            new: String::from_utf8_lossy(&new).into_owned(),
+        });
+    }
+    Ok(files)
 }
 
 /// Items for the added lines of a unified diff with zero context lines
