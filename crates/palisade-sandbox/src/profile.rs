@@ -971,9 +971,18 @@ impl Profile {
             }
         }
         let mut protect = Vec::new();
+        // The names are a project's and a home's: they are protected under
+        // the project, the home, and any other writable root that is a
+        // repository of its own — not inside an agent's state directory
+        // such as ~/.claude, where `.bashrc` means nothing.
         let mut bases = vec![project.to_path_buf()];
         bases.extend(home.map(Path::to_path_buf));
-        bases.extend(write_roots.iter().cloned());
+        bases.extend(
+            write_roots
+                .iter()
+                .filter(|r| r.join(".git").exists())
+                .cloned(),
+        );
         for base in &bases {
             let is_home = Some(base.as_path()) == home;
             for name in &self.protect {
