@@ -345,6 +345,8 @@ struct Sandbox {
     /// A made-up GitHub token (valid checksum) in `config/deploy.py`, line 3.
     gh_token: String,
     pwned_marker: PathBuf,
+    /// Run Claude Code itself inside `palisade run --profile agent`.
+    wrap_agent: std::cell::Cell<bool>,
 }
 
 /// A made-up GitHub personal access token whose random part embeds `seed`
@@ -432,6 +434,7 @@ impl Sandbox {
             ssh_canary,
             gh_token,
             pwned_marker,
+            wrap_agent: std::cell::Cell::new(false),
         }
     }
 
@@ -506,7 +509,32 @@ fn claude_command(claude: &Path, sb: &Sandbox, mock: &Mock, scenario: &str, mode
             cmd.env(var, v);
         }
     }
-    cmd
+    if !sb.wrap_agent.get() {
+        return cmd;
+    }
+    // The whole agent inside Palisade's sandbox: the same command line,
+    // environment and directory, under the `agent` profile. The mock model
+    // is on the host's 127.0.0.1, which the proxy does not bridge for a
+    // direct URL, so the host network is kept for this run.
+    let mut wrapped = Command::new(palisade_exe());
+    wrapped.args(["run", "--profile", "agent", "--allow-network"]);
+    let mut envs = Vec::new();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            wrapped.arg("--env-pass").arg(k);
+            envs.push((k.to_os_string(), v.to_os_string()));
+        }
+    }
+    wrapped
+        .arg("--")
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    wrapped
+        .current_dir(&sb.proj)
+        .env_clear()
+        .envs(envs)
+        .stdin(Stdio::null());
+    wrapped
 }
 
 fn wait_with_timeout(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
@@ -911,6 +939,7 @@ both_modes!(
     secret_bash_output_redacted,
     sandboxed_bash,
     sandboxed_bash_without_auto_allow,
+    wrapped_agent,
 );
 
 /// a. `cat ~/.ssh/id_rsa`.
@@ -1254,6 +1283,59 @@ fn sandboxed_bash_without_auto_allow(mode: Mode) {
                 ),
                 Mode::SkipPermissions => must_exist(&made, "the sandboxed touch did not run"),
             }
+        },
+    );
+}
+
+/// l. Issue #6: the whole agent runs inside `palisade run --profile agent`
+/// (its own state directories writable, the project writable, nothing
+/// else). Claude Code starts, talks to the model and runs its tools; a
+/// write inside the project works, and one outside fails at the operating
+/// system whatever the permission flow decided.
+fn wrapped_agent(mode: Mode) {
+    run(
+        "wrapped",
+        mode,
+        None,
+        |sb| {
+            sb.wrap_agent.set(true);
+            // The agent's own state, as after its first run: the profile
+            // makes these writable, and cannot create them in a read-only
+            // home.
+            fs::create_dir_all(sb.home.join(".claude")).expect("mkdir");
+            fs::write(sb.home.join(".claude.json"), "{}").expect("write");
+            let outside = sb.root.path().join("outside.txt");
+            vec![
+                bash(
+                    "echo made-in-agent-sandbox > made.txt && cat made.txt",
+                    match mode {
+                        // Claude Code's own flow asks, and `-p` cannot.
+                        Mode::Plain => Expect::Fails,
+                        Mode::SkipPermissions => Expect::Runs("made-in-agent-sandbox"),
+                    },
+                ),
+                bash(
+                    &format!("echo pwned > {}", outside.display()),
+                    match mode {
+                        Mode::Plain => Expect::Fails,
+                        // Run, and stopped by the operating system.
+                        Mode::SkipPermissions => Expect::FailsWith("Permission denied"),
+                    },
+                ),
+            ]
+        },
+        |sb| {
+            let mut f = must_not_exist(
+                &sb.root.path().join("outside.txt"),
+                "the wrapped agent wrote outside the project",
+            );
+            if mode == Mode::SkipPermissions {
+                let made = fs::read_to_string(sb.proj.join("made.txt")).unwrap_or_default();
+                if made != "made-in-agent-sandbox\n" {
+                    f.push(format!("made.txt in the project: {made:?}"));
+                }
+            }
+            f
         },
     );
 }

@@ -12,12 +12,18 @@ use palisade_core::Verdict;
 use serde_json::Value;
 use std::path::Path;
 
-/// Parses one Claude Code settings file's text.
+/// Parses one Claude Code settings file's text. An empty (or whitespace-only)
+/// file holds no settings: it is what `palisade run` mounts, read-only, over
+/// a protected settings file that does not exist yet, and it carries no
+/// rule that a parse error could hide.
 ///
 /// # Errors
 /// [`PolicyError::Json`] for invalid JSON, [`PolicyError::Shape`] when a
 /// permissions key has the wrong type.
 pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
+    if text.trim().is_empty() {
+        return Ok(FileSettings::default());
+    }
     let v: Value = serde_json::from_str(text).map_err(|e| PolicyError::Json {
         path: path.to_path_buf(),
         line: e.line(),
@@ -131,6 +137,16 @@ fn shape(path: &Path, key: &str, expected: &str) -> PolicyError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_settings_file_holds_no_settings() {
+        let f = parse(Path::new("s.json"), "  \n").unwrap();
+        assert!(f.rules.is_empty());
+        assert!(
+            parse(Path::new("s.json"), "{").is_err(),
+            "broken JSON still fails"
+        );
+    }
 
     #[test]
     fn reads_rules_with_lines() {

@@ -30,6 +30,9 @@ use nix::fcntl::{Flock, FlockArg};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
+/// The content of a placeholder for a missing `*.json` protected name.
+const PLACEHOLDER_JSON: &[u8] = b"{}\n";
+
 /// The protected paths of a run, ready for [`crate::ns::read_only`].
 #[derive(Debug)]
 pub struct Protected {
@@ -116,7 +119,16 @@ pub fn prepare_with_state(state: Option<&Path>, roots: &[PathBuf], names: &[Stri
                     .write(true)
                     .create_new(true)
                     .open(&missing)
-                    .map(drop)
+                    .and_then(|mut f| {
+                        // A JSON placeholder holds `{}`, so that what reads it
+                        // (Claude Code, editors, Palisade's own policy loader
+                        // inside the sandbox) sees valid, empty settings.
+                        if is_leaf && missing.extension().is_some_and(|e| e == "json") {
+                            std::io::Write::write_all(&mut f, PLACEHOLDER_JSON)
+                        } else {
+                            Ok(())
+                        }
+                    })
             };
             if made.is_ok() {
                 created.push(missing.clone());
@@ -205,7 +217,11 @@ fn remove_empty(paths: &[PathBuf]) -> Vec<PathBuf> {
         };
         let removed = if meta.is_dir() {
             std::fs::remove_dir(p).is_ok()
-        } else if meta.is_file() && meta.len() == 0 {
+        } else if meta.is_file()
+            && (meta.len() == 0
+                || (meta.len() == PLACEHOLDER_JSON.len() as u64
+                    && std::fs::read(p).is_ok_and(|b| b == PLACEHOLDER_JSON)))
+        {
             std::fs::remove_file(p).is_ok()
         } else {
             false
