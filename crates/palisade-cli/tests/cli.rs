@@ -195,3 +195,32 @@ fn scan_finds_secrets_redacted_and_sets_the_exit_status() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).is_empty());
 }
+
+/// Issue #8 item 5: `palisade doctor` summarises the configuration audit.
+#[test]
+fn doctor_reports_high_risk_agent_configuration() {
+    let e = env();
+    std::fs::create_dir_all(e.proj.join(".claude")).expect("mkdir");
+    std::fs::write(
+        e.proj.join(".claude/settings.local.json"),
+        "{\n  \"permissions\": {\"defaultMode\": \"bypassPermissions\"}\n}\n",
+    )
+    .expect("write");
+    let o = palisade(&e, &["doctor", "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let check = v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["check"] == "agent configuration")
+        .expect("configuration check")
+        .clone();
+    assert_eq!(check["ok"], false, "{check}");
+    let detail = check["detail"].as_str().unwrap_or_default();
+    assert!(detail.starts_with("1 high, 0 medium"), "{detail}");
+    assert!(
+        detail.contains("settings.local.json:2: config.bypass-permissions"),
+        "{detail}"
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

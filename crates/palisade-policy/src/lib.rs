@@ -30,6 +30,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod audit;
 mod check;
 mod config;
 mod engine;

@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 /// Check that Palisade is wired into Claude Code and working: which settings
 /// files carry the hook and for which events, whether the hook command runs
 /// and denies a test action in time, whether the policy loads, and whether
-/// any setting (disableAllHooks, allowManagedHooksOnly) would silently skip it.
+/// any setting (disableAllHooks, allowManagedHooksOnly) would silently skip it,
+/// and a summary of the agent configuration audit (`palisade scan --checks
+/// config`) of this project's and the user's settings: high-severity
+/// findings fail the check.
 ///
 /// Exit status: 0 when the hook is wired and working, 1 otherwise.
 #[derive(clap::Args, Debug)]
@@ -110,6 +113,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             }
         }
     }
+    checks.push(config_check(&root, &h));
     let (_, opts) = setup(Some(cwd.clone()), &a.policy, "doctor", None, None);
     let policy = Policy::load(&opts);
     let sandbox_required = policy.as_ref().is_ok_and(|p| p.sandbox().bash);
@@ -173,6 +177,95 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         );
     }
     Ok(if ok { exit::OK } else { exit::DENY })
+}
+
+/// The configuration audit of the project at `root` and the user at
+/// `home`: Claude Code (managed, user, project, local, `.mcp.json`), Codex
+/// and Gemini CLI settings. Fails on any high-severity finding; the detail
+/// counts findings by severity and names the high ones.
+fn config_check(root: &std::path::Path, home: &std::path::Path) -> Check {
+    use palisade_core::Layer;
+    use palisade_policy::audit::{self, ConfigFinding, Severity};
+    type Audit = fn(&str, &str, Layer) -> Vec<ConfigFinding>;
+    let files: [(std::path::PathBuf, Layer, Audit); 9] = [
+        (
+            "/etc/claude-code/managed-settings.json".into(),
+            Layer::Managed,
+            audit::audit_claude_settings,
+        ),
+        (
+            home.join(".claude/settings.json"),
+            Layer::User,
+            audit::audit_claude_settings,
+        ),
+        (
+            home.join(".codex/config.toml"),
+            Layer::User,
+            audit::audit_codex_config,
+        ),
+        (
+            home.join(".gemini/settings.json"),
+            Layer::User,
+            audit::audit_gemini_settings,
+        ),
+        (
+            root.join(".claude/settings.json"),
+            Layer::Project,
+            audit::audit_claude_settings,
+        ),
+        (
+            root.join(".claude/settings.local.json"),
+            Layer::ProjectLocal,
+            audit::audit_claude_settings,
+        ),
+        (
+            root.join(".mcp.json"),
+            Layer::Project,
+            audit::audit_mcp_json,
+        ),
+        (
+            root.join(".codex/config.toml"),
+            Layer::Project,
+            audit::audit_codex_config,
+        ),
+        (
+            root.join(".gemini/settings.json"),
+            Layer::Project,
+            audit::audit_gemini_settings,
+        ),
+    ];
+    let mut found: Vec<ConfigFinding> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (path, layer, run) in files {
+        // The project may be the home directory itself: read each file once.
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            found.extend(run(&path.display().to_string(), &text, layer));
+        }
+    }
+    let count = |s: Severity| found.iter().filter(|f| f.severity == s).count();
+    let high: Vec<String> = found
+        .iter()
+        .filter(|f| f.severity == Severity::High)
+        .map(|f| {
+            let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+            format!("\n      {}{at}: {} {}", f.path, f.rule, f.message)
+        })
+        .collect();
+    Check {
+        name: "agent configuration".into(),
+        ok: high.is_empty(),
+        detail: format!(
+            "{} high, {} medium, {} low, {} info finding(s); details: palisade scan --checks config{}",
+            high.len(),
+            count(Severity::Medium),
+            count(Severity::Low),
+            count(Severity::Info),
+            high.concat()
+        ),
+    }
 }
 
 /// Runs `palisade run -v -- true` in an empty temporary directory and

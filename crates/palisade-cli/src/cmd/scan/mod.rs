@@ -2,6 +2,7 @@
 //! changes or a repository's history, and risky dependencies in the
 //! manifests and lockfiles among them.
 
+mod config;
 mod deps;
 mod report;
 mod source;
@@ -67,6 +68,20 @@ use std::time::Instant;
 /// detect-secrets' markers (`gitleaks:allow`, `pragma: allowlist secret`)
 /// are honoured too.
 ///
+/// Agent configuration (--checks config): Claude Code's
+/// .claude/settings.json, settings.local.json and managed-settings.json,
+/// .mcp.json, Codex's .codex/config.toml and Gemini CLI's
+/// .gemini/settings.json are audited (docs/config-audit.md lists the rules):
+///   config.bypass-permissions, config.sandbox-off          approval or sandbox off
+///   config.broad-allow, config.allow-not-coverable         over-broad allow rules
+///   config.hook-downloads-code  hooks, helpers, servers that run downloaded code
+///   config.unpinned-mcp, config.mcp-host-access, config.mcp-trusted
+///   config.project-env-override, config.api-key-helper    repository redirects
+///   config.disable-hooks, config.mcp-auto-enabled, config.env-secrets-exposed
+///   config.project-hooks, config.project-mcp  info: never fails the scan
+/// Files under the home directory's .claude/.codex/.gemini are read as the
+/// user layer; elsewhere as a project's.
+///
 /// Exit status: 0 no findings at or above --fail-on, 1 findings, 2 error.
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
@@ -97,7 +112,7 @@ pub struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "secrets,deps"
+        default_value = "secrets,deps,config"
     )]
     checks: Vec<Check>,
     /// Also ask the package registries about dependencies (existence, age,
@@ -137,6 +152,9 @@ enum Check {
     Secrets,
     /// Dependencies in manifests and lockfiles.
     Deps,
+    /// Agent configuration: Claude Code settings, .mcp.json, Codex and
+    /// Gemini CLI settings.
+    Config,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,8 +163,8 @@ enum Format {
     /// match, or path:line: rule (level) what and why for a dependency;
     /// then how to rotate each kind of secret found.
     Human,
-    /// One JSON object per finding (JSON lines); `kind` is `secret` or
-    /// `dependency`.
+    /// One JSON object per finding (JSON lines); `kind` is `secret`,
+    /// `dependency` or `config`.
     Json,
     /// One SARIF 2.1.0 log (for GitHub code scanning and other SARIF viewers).
     Sarif,
@@ -202,6 +220,10 @@ struct Run<'a> {
     found: Mutex<Vec<Located>>,
     /// Manifests and lockfiles met by the walk: path, kind, text.
     manifests: Mutex<Vec<(String, ManifestKind, String)>>,
+    /// Collect agent configuration files.
+    config: bool,
+    /// Agent configuration files met by the walk: path, kind, text.
+    configs: Mutex<Vec<(String, config::ConfigKind, String)>>,
     /// Findings by content hash, so that identical files are scanned once.
     seen: Mutex<HashMap<u128, Arc<Vec<Finding>>>>,
     items: AtomicUsize,
@@ -216,6 +238,13 @@ impl Run<'_> {
             if let Some(kind) = manifest::kind_of(path).filter(|_| !deps::skipped(path)) {
                 if let Ok(mut m) = self.manifests.lock() {
                     m.push((item.path.clone(), kind, item.text.clone()));
+                }
+            }
+        }
+        if self.config && item.blob.is_none() && item.line_offset == 0 && item.path != "-" {
+            if let Some(kind) = config::kind_of(std::path::Path::new(&item.path)) {
+                if let Ok(mut c) = self.configs.lock() {
+                    c.push((item.path.clone(), kind, item.text.clone()));
                 }
             }
         }
@@ -280,6 +309,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let started = Instant::now();
     let want_secrets = a.checks.contains(&Check::Secrets);
     let want_deps = a.checks.contains(&Check::Deps);
+    let want_config = a.checks.contains(&Check::Config) && !a.git_history;
+    let home = crate::env::home();
     let scanner = Scanner::new_bulk();
     let threads = a
         .threads
@@ -322,6 +353,8 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         deps: checker.is_some(),
         found: Mutex::new(Vec::new()),
         manifests: Mutex::new(Vec::new()),
+        config: want_config,
+        configs: Mutex::new(Vec::new()),
         seen: Mutex::new(HashMap::new()),
         items: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
@@ -334,6 +367,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     };
     let mut skipped = source::Skipped::default();
     let mut dep_found: Vec<deps::DepFinding> = Vec::new();
+    let mut config_found: Vec<config::ConfigItem> = Vec::new();
     let repo = || -> anyhow::Result<PathBuf> {
         anyhow::ensure!(
             paths.len() == 1,
@@ -353,6 +387,14 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             for f in source::staged_files(&dir, wanted)? {
                 if let Some(kind) = manifest::kind_of(std::path::Path::new(&f.path)) {
                     dep_found.extend(c.change(&f.path, kind, f.old.as_deref(), &f.new));
+                }
+            }
+        }
+        if want_config {
+            let wanted = |p: &std::path::Path| config::kind_of(p).is_some();
+            for f in source::staged_files(&dir, wanted)? {
+                if let Some(kind) = config::kind_of(std::path::Path::new(&f.path)) {
+                    config_found.extend(config::audit_file(&f.path, kind, &f.new, &home));
                 }
             }
         }
@@ -378,7 +420,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let files: Vec<PathBuf> = files.into_iter().cloned().collect();
         if !files.is_empty() {
             // Without the secret scan, only manifests and lockfiles are read.
-            let wanted = |p: &std::path::Path| want_secrets || manifest::kind_of(p).is_some();
+            let wanted = |p: &std::path::Path| {
+                want_secrets
+                    || manifest::kind_of(p).is_some()
+                    || (want_config && config::kind_of(p).is_some())
+            };
             skipped = source::walk(&files, threads, wanted, |item| run.scan(item, true))?;
         }
         if let Some(c) = checker.as_mut() {
@@ -392,6 +438,15 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 dep_found.extend(c.file(path, *kind, text));
             }
         }
+        let mut configs = run
+            .configs
+            .lock()
+            .map(|mut m| std::mem::take(&mut *m))
+            .unwrap_or_default();
+        configs.sort_by(|x, y| x.0.cmp(&y.0));
+        for (path, kind, text) in &configs {
+            config_found.extend(config::audit_file(path, *kind, text, &home));
+        }
     }
     if let Some(p) = &run.progress {
         p.finish_and_clear();
@@ -402,6 +457,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         .map_err(|_| anyhow::anyhow!("a scan thread panicked"))?;
     let mut found: Vec<Found> = secrets.into_iter().map(Found::Secret).collect();
     found.extend(dep_found.into_iter().map(Found::Dependency));
+    found.extend(config_found.into_iter().map(Found::Config));
     let total = found.len();
     found.retain(|f| !accepted.contains(f.fingerprint()));
     let hidden = total - found.len();
@@ -436,10 +492,14 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             .iter()
             .filter(|f| matches!(f, Found::Dependency(_)))
             .count();
+        let configuration = found
+            .iter()
+            .filter(|f| matches!(f, Found::Config(_)))
+            .count();
         let mut summary = format!(
-            "palisade: {} finding(s) ({} secret, {dependency} dependency) in {} file(s); scanned {} item(s), {:.1} MB in {:.2} s",
+            "palisade: {} finding(s) ({} secret, {dependency} dependency, {configuration} config) in {} file(s); scanned {} item(s), {:.1} MB in {:.2} s",
             found.len(),
-            found.len() - dependency,
+            found.len() - dependency - configuration,
             files.len(),
             run.items.load(Ordering::Relaxed),
             run.bytes.load(Ordering::Relaxed) as f64 / 1e6,
@@ -470,7 +530,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         }
         eprintln!("{summary}");
     }
-    let failing = found.iter().any(|f| a.fail_on.admits(f.level()));
+    let failing = found
+        .iter()
+        .any(|f| !f.informational() && a.fail_on.admits(f.level()));
     Ok(if failing { exit::DENY } else { exit::OK })
 }
 
@@ -528,6 +590,11 @@ fn write_findings(
                             rules.insert(r.id, r.full);
                         }
                     }
+                    Found::Config(c) => {
+                        if let Some(r) = palisade_policy::audit::rule(c.finding.rule) {
+                            rules.insert(r.id, r.full);
+                        }
+                    }
                 }
             }
             if !providers.is_empty() {
@@ -537,7 +604,7 @@ fn write_findings(
                 }
             }
             if !rules.is_empty() {
-                writeln!(w, "\nWhat the dependency findings mean:")?;
+                writeln!(w, "\nWhat the findings mean:")?;
                 for (id, full) in rules {
                     writeln!(w, "  {id}: {full}")?;
                 }

@@ -2,9 +2,11 @@
 //! lines, JSON lines, or one SARIF 2.1.0 log; and the baseline file that
 //! hides findings already reviewed.
 
+use super::config::ConfigItem;
 use super::deps::{self, DepFinding};
 use anyhow::Context as _;
 use palisade_detect::{Confidence, Finding, Scanner};
+use palisade_policy::audit::{self, Severity};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -30,6 +32,8 @@ pub enum Found {
     /// A dependency of a manifest or lockfile, or a manifest that does not
     /// parse.
     Dependency(DepFinding),
+    /// A risky setting in an agent's configuration.
+    Config(ConfigItem),
 }
 
 impl Found {
@@ -38,6 +42,7 @@ impl Found {
         match self {
             Found::Secret(l) => &l.path,
             Found::Dependency(d) => &d.path,
+            Found::Config(c) => &c.finding.path,
         }
     }
 
@@ -46,6 +51,7 @@ impl Found {
         match self {
             Found::Secret(l) => (l.finding.line, l.finding.column),
             Found::Dependency(d) => (d.line.map_or(0, |l| l as usize), 0),
+            Found::Config(c) => (c.finding.line.map_or(0, |l| l as usize), 0),
         }
     }
 
@@ -55,7 +61,18 @@ impl Found {
         match self {
             Found::Secret(l) => l.finding.confidence,
             Found::Dependency(d) => d.level,
+            Found::Config(c) => match c.finding.severity {
+                Severity::High => Confidence::High,
+                Severity::Medium => Confidence::Medium,
+                Severity::Low | Severity::Info => Confidence::Low,
+            },
         }
+    }
+
+    /// Whether it is a note only (a configuration finding of severity
+    /// info), which never makes the exit status 1.
+    pub fn informational(&self) -> bool {
+        matches!(self, Found::Config(c) if c.finding.severity == Severity::Info)
     }
 
     /// The baseline fingerprint.
@@ -63,6 +80,7 @@ impl Found {
         match self {
             Found::Secret(l) => &l.finding.fingerprint,
             Found::Dependency(d) => &d.fingerprint,
+            Found::Config(c) => &c.fingerprint,
         }
     }
 
@@ -71,6 +89,7 @@ impl Found {
         match self {
             Found::Secret(l) => &l.finding.rule_id,
             Found::Dependency(d) => d.rule,
+            Found::Config(c) => c.finding.rule,
         }
     }
 }
@@ -95,7 +114,8 @@ fn sarif_level(c: Confidence) -> &'static str {
 
 /// One human line: for a secret `path:line:column: rule (confidence)
 /// redacted`, for a dependency `path:line: rule (level) message` (no line
-/// when it is not known).
+/// when it is not known), for a configuration finding `path:line: rule
+/// (severity) message; fix: …`.
 pub fn human_line(f: &Found) -> String {
     match f {
         Found::Secret(l) => secret_line(l),
@@ -107,6 +127,18 @@ pub fn human_line(f: &Found) -> String {
                 d.rule,
                 confidence_name(d.level),
                 d.message
+            )
+        }
+        Found::Config(c) => {
+            let f = &c.finding;
+            let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+            format!(
+                "{}{at}: {} ({}) {}; fix: {}",
+                f.path,
+                f.rule,
+                f.severity.as_str(),
+                f.message,
+                f.fix
             )
         }
     }
@@ -144,6 +176,11 @@ fn secret_line(l: &Located) -> String {
 /// (ids), `severity`, `fixed` (first fixed version), `message`,
 /// `fingerprint`. The package fields are `null` for a file that does not
 /// parse (`supply.manifest-invalid`) or an index reference.
+///
+/// A configuration finding (`"kind": "config"`): `path`, `line` (`null`
+/// when not known), `rule_id`, `level` (`high`, `medium`, `low`, `info`),
+/// `agent` (`claude-code`, `codex`, `gemini-cli`), `message`, `fix`,
+/// `fingerprint`.
 pub fn json_value(scanner: &Scanner, f: &Found) -> Value {
     match f {
         Found::Secret(l) => secret_json(scanner, l),
@@ -165,6 +202,17 @@ pub fn json_value(scanner: &Scanner, f: &Found) -> Value {
             "fixed": d.fixed,
             "message": d.message,
             "fingerprint": d.fingerprint,
+        }),
+        Found::Config(c) => json!({
+            "kind": "config",
+            "path": c.finding.path,
+            "line": c.finding.line,
+            "rule_id": c.finding.rule,
+            "level": c.finding.severity.as_str(),
+            "agent": c.finding.agent,
+            "message": c.finding.message,
+            "fix": c.finding.fix,
+            "fingerprint": c.fingerprint,
         }),
     }
 }
@@ -217,6 +265,7 @@ pub fn sarif(scanner: &Scanner, findings: &[Found]) -> Value {
         rules.push(match f {
             Found::Secret(_) => secret_rule(scanner, id),
             Found::Dependency(_) => dependency_rule(id),
+            Found::Config(_) => config_rule(id),
         });
     }
     let results: Vec<Value> = findings
@@ -226,6 +275,7 @@ pub fn sarif(scanner: &Scanner, findings: &[Found]) -> Value {
             match found {
                 Found::Secret(l) => secret_result(scanner, l, index),
                 Found::Dependency(d) => dependency_result(d, index),
+                Found::Config(c) => config_result(c, index),
             }
         })
         .collect();
@@ -275,6 +325,46 @@ fn dependency_rule(id: &str) -> Value {
         "help": {"text": info.map_or(id, |i| i.full)},
         "helpUri": DEPENDENCY_HELP_URI,
         "properties": {"tags": ["security", "supply-chain", "dependency"]},
+    })
+}
+
+/// Where the rules of the configuration audit are explained.
+const CONFIG_HELP_URI: &str =
+    "https://github.com/palisade-sec/palisade/blob/main/docs/config-audit.md";
+
+fn config_rule(id: &str) -> Value {
+    let info = audit::rule(id);
+    json!({
+        "id": id,
+        "name": id,
+        "shortDescription": {"text": info.map_or(id, |i| i.short)},
+        "fullDescription": {"text": info.map_or(id, |i| i.full)},
+        "help": {"text": info.map_or(id, |i| i.full)},
+        "helpUri": info
+            .and_then(|i| i.references.first().copied())
+            .unwrap_or(CONFIG_HELP_URI),
+        "properties": {"tags": ["security", "configuration", "agent"]},
+    })
+}
+
+fn config_result(c: &ConfigItem, rule_index: usize) -> Value {
+    let f = &c.finding;
+    let mut location = json!({"artifactLocation": {"uri": sarif_uri(&f.path)}});
+    if let Some(line) = f.line {
+        location["region"] = json!({"startLine": line});
+    }
+    json!({
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": match f.severity {
+            Severity::High => "error",
+            Severity::Medium => "warning",
+            Severity::Low | Severity::Info => "note",
+        },
+        "message": {"text": format!("{} Fix: {}.", f.message, f.fix)},
+        "locations": [{"physicalLocation": location}],
+        "partialFingerprints": {"palisadeConfig/v1": c.fingerprint},
+        "properties": {"agent": f.agent, "severity": f.severity.as_str()},
     })
 }
 
@@ -443,6 +533,14 @@ impl Baseline {
                             .trim_end()
                             .to_string()
                         }),
+                    },
+                    Found::Config(c) => BaselineEntry {
+                        fingerprint: c.fingerprint.clone(),
+                        rule_id: c.finding.rule.to_string(),
+                        path: c.finding.path.clone(),
+                        line: c.finding.line.map(|l| l as usize),
+                        redacted: String::new(),
+                        package: None,
                     },
                 })
                 .collect(),
