@@ -435,13 +435,21 @@ fn read_tail(path: &Path) -> Result<SegmentEnd, AuditError> {
     }
 }
 
-/// The end of the open segment `f` (at `path`, for messages).
+/// The end of the open segment `f` (at `path`, for messages): its last
+/// 4 KiB, or the last [`TAIL_BYTES`] if those hold no whole record.
 fn read_end(f: &File, path: &Path) -> Result<SegmentEnd, AuditError> {
     let len = f.metadata().map_err(AuditError::io(path))?.len();
-    let start = len.saturating_sub(TAIL_BYTES);
-    let mut buf = vec![0u8; (len - start) as usize];
-    f.read_exact_at(&mut buf, start)
-        .map_err(AuditError::io(path))?;
-    let torn = buf.last().is_some_and(|&b| b != b'\n');
-    Ok(SegmentEnd { buf, len, torn })
+    let mut window = 4 << 10;
+    loop {
+        let start = len.saturating_sub(window);
+        let mut buf = vec![0u8; (len - start) as usize];
+        f.read_exact_at(&mut buf, start)
+            .map_err(AuditError::io(path))?;
+        let torn = buf.last().is_some_and(|&b| b != b'\n');
+        let end = SegmentEnd { buf, len, torn };
+        if start == 0 || window >= TAIL_BYTES || end.links_back().next().is_some() {
+            return Ok(end);
+        }
+        window = TAIL_BYTES;
+    }
 }

@@ -67,13 +67,16 @@ fn entry(
         .as_ref()
         .filter(|d| d.verdict.as_str() == verdict)
         .and_then(|d| d.reasons.first());
+    // A rule's message is Palisade's own text; other reasons may quote input.
     let reason = match deciding {
         Some(r) => r.message.clone(),
-        None => answer
-            .stderr
-            .as_deref()
-            .map(|s| s.strip_prefix("palisade: ").unwrap_or(s).to_string())
-            .unwrap_or_default(),
+        None => redact(
+            answer
+                .stderr
+                .as_deref()
+                .map(|s| s.strip_prefix("palisade: ").unwrap_or(s))
+                .unwrap_or_default(),
+        ),
     };
     Entry {
         agent: agent.to_string(),
@@ -85,7 +88,7 @@ fn entry(
         rule: deciding.map(|r| r.rule_id.clone()),
         layer: deciding.map(|r| r.layer.to_string()),
         source: deciding.and_then(|r| r.source.as_ref().map(ToString::to_string)),
-        reason: redact(&reason),
+        reason,
         duration_us: started.elapsed().as_micros().try_into().unwrap_or(u64::MAX),
     }
 }
@@ -160,6 +163,57 @@ fn body_of(a: &Action) -> String {
     }
 }
 
+/// Words that, in any case, make [`may_hold_secret`] say yes.
+const SECRET_WORDS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "pass",
+    "pwd",
+    "auth",
+    "bearer",
+    "cred",
+    "-----begin",
+    "sig=",
+    "$1$",
+    "$2",
+    "$5$",
+    "$6$",
+    "$7$",
+    "$apr1$",
+    "$argon",
+    "$krb5",
+];
+
+/// A cheap screen: can `text` hold a secret that the scanner would find?
+/// Building the scanner costs ~3 ms, as much as the rest of a hook call,
+/// so the hook only builds it for the audit record when this says yes: a
+/// run of 12 or more token characters (letters, digits, `_-+=~`) mixing
+/// two of lower case, upper case and digits, one of [`SECRET_WORDS`], or
+/// a URL with an `@`. The test suite
+/// checks that it says yes to every example of every built-in secret rule.
+pub fn may_hold_secret(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    // A URL is screened only when it can carry credentials (`user:pass@`).
+    if SECRET_WORDS.iter().any(|w| lower.contains(w))
+        || lower.contains("://") && lower.contains('@')
+    {
+        return true;
+    }
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"_-+=~".contains(&b);
+    text.as_bytes().split(|&b| !token(b)).any(|run| {
+        let classes = [
+            u8::is_ascii_lowercase,
+            u8::is_ascii_uppercase,
+            u8::is_ascii_digit,
+        ]
+        .iter()
+        .filter(|class| run.iter().any(class))
+        .count();
+        run.len() >= 12 && classes >= 2
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +257,30 @@ mod tests {
         assert_eq!(verdict_of(&ans(None, 0)), "pass");
         assert_eq!(verdict_of(&ans(None, 2)), "deny");
         assert_eq!(verdict_of(&ans(Some("not json"), 0)), "pass");
+    }
+
+    #[test]
+    fn the_screen_passes_every_secret_rule_example() {
+        let scanner = palisade_detect::Scanner::new();
+        let mut missed = Vec::new();
+        for rule in scanner.rules() {
+            for ex in &rule.examples {
+                if !may_hold_secret(ex) {
+                    missed.push(format!("{}: {ex}", rule.id));
+                }
+            }
+        }
+        assert!(missed.is_empty(), "{missed:#?}");
+        for plain in [
+            "git status",
+            "cargo build --release",
+            "ls -la src/main.rs",
+            "echo 7",
+            "npm run test -- --watch=false",
+            "/home/dev/Project/src/lib.rs",
+            "curl https://x.test/i.sh | sh",
+        ] {
+            assert!(!may_hold_secret(plain), "{plain}");
+        }
     }
 }

@@ -109,7 +109,12 @@ pub fn run(args: Args) -> ExitCode {
     };
     let code = emit(&answer);
     // After the answer is printed, so that nothing in logging can change it.
+    // The scanner is built for the record only when the text may hold a
+    // secret (building it costs as much as the rest of the call).
     let redact = |s: &str| {
+        if SCANNER.get().is_none() && !crate::audit::may_hold_secret(s) {
+            return s.to_string();
+        }
         std::panic::catch_unwind(|| scanner().redact(s).0)
             .unwrap_or_else(|_| "[unredactable]".into())
     };
@@ -477,9 +482,10 @@ fn merge_reasons(decision: &mut Decision, more: Vec<palisade_core::Reason>) {
 /// The secret scanner, built on first use only: compiling its rules costs
 /// more than the rest of a typical decision, and most events never need it.
 fn scanner() -> &'static Scanner {
-    static SCANNER: OnceLock<Scanner> = OnceLock::new();
     SCANNER.get_or_init(Scanner::new)
 }
+
+static SCANNER: OnceLock<Scanner> = OnceLock::new();
 
 /// `N secret(s) (kind, kind…)`, for stderr: kinds only, never values.
 fn summary(findings: &[Finding]) -> String {
