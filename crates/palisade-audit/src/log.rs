@@ -302,7 +302,7 @@ impl Log {
     /// truth for writers: the head may lag one record behind after a crash.
     fn tail(&self) -> Result<Tail, AuditError> {
         let head = self.head();
-        let segment = match &head {
+        let mut segment = match &head {
             Some(h) => {
                 // A writer may have died between a seal and the head.
                 let mut s = h.segment.max(1);
@@ -313,18 +313,25 @@ impl Log {
             }
             None => self.segments()?.last().copied().unwrap_or(1),
         };
-        let path = self.segment_path(segment);
-        let file = open_append(&path)?;
-        let end = read_end(&file, &path)?;
-        let (len, torn) = (end.len, end.torn);
-        let found = match end.links_back().next() {
-            Some(link) => Some(link),
-            // A fresh segment after a seal: the chain ends in the one before.
-            None if segment > 1 => read_tail(&self.segment_path(segment - 1))?
-                .links_back()
-                .next(),
-            None => None,
+        let (file, end) = loop {
+            let path = self.segment_path(segment);
+            let file = open_append(&path)?;
+            let end = read_end(&file, &path)?;
+            // A sealed segment (the head was not moved on): use the next.
+            if end.sealed() && segment < u32::MAX {
+                segment += 1;
+                continue;
+            }
+            break (file, end);
         };
+        let (len, torn) = (end.len, end.torn);
+        // A fresh segment after a seal: the chain ends in the one before.
+        let before = match end.links_back().next() {
+            None if segment > 1 => Some(read_tail(&self.segment_path(segment - 1))?),
+            _ => None,
+        };
+        let last = before.as_ref().unwrap_or(&end);
+        let found = last.links_back().next();
         let (seq, hash) = match (found, &head) {
             (Some(f), _) => f,
             (None, Some(h)) => (h.seq, h.hash.clone()),
@@ -337,7 +344,7 @@ impl Log {
             None => seq <= 1,
             Some(h) if h.seq == seq => h.hash == hash,
             // A writer died between its record and the head.
-            Some(h) if h.seq < seq => end
+            Some(h) if h.seq < seq => last
                 .links_back()
                 .take_while(|(s, _)| *s >= h.seq)
                 .any(|(s, x)| s == h.seq && x == h.hash),
@@ -399,6 +406,7 @@ struct SegmentEnd {
 struct Link {
     seq: u64,
     hash: String,
+    kind: Kind,
 }
 
 impl SegmentEnd {
@@ -419,6 +427,13 @@ impl SegmentEnd {
         self.lines_back()
             .filter_map(|l| serde_json::from_slice::<Link>(l).ok())
             .map(|r| (r.seq, r.hash))
+    }
+
+    /// The last whole record is a seal.
+    fn sealed(&self) -> bool {
+        self.lines_back()
+            .find_map(|l| serde_json::from_slice::<Link>(l).ok())
+            .is_some_and(|l| l.kind == Kind::Seal)
     }
 }
 

@@ -539,6 +539,20 @@ mod tests {
     }
 
     #[test]
+    fn a_head_left_before_a_seal_does_not_put_records_after_it() {
+        let (_d, log) = log_with(2, 1 << 20);
+        let head = std::fs::read(log.head_path()).unwrap();
+        log.seal().unwrap().unwrap();
+        // A writer died after writing the seal, before moving the head on.
+        std::fs::write(log.head_path(), head).unwrap();
+        let next = log.append(entry(3)).unwrap();
+        assert_eq!(next.seq, 4);
+        assert_eq!(log.segments().unwrap(), vec![1, 2]);
+        let r = verify(&log).unwrap();
+        assert!(r.ok() && r.warnings.is_empty(), "{r:?}");
+    }
+
+    #[test]
     fn manual_seal_starts_a_new_segment() {
         let (_d, log) = log_with(2, 1 << 20);
         let seal = log.seal().unwrap().unwrap();
