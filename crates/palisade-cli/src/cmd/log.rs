@@ -4,10 +4,11 @@ use anyhow::Context as _;
 use palisade_audit::{verify, Kind, Log, Record, Stored};
 use std::path::PathBuf;
 
-/// Read, check and export the audit log: one record for every decision of
-/// the hook (issue #8), hash-chained and sealed with a key kept outside the
-/// log, so that `palisade log verify` finds any edit, deletion, reordering
-/// or cut.
+/// Read, check and export the audit log of decisions (issue #8).
+///
+/// The hook appends one record for every decision, hash-chained and sealed
+/// with a key kept outside the log, so that `palisade log verify` finds any
+/// edit, deletion, reordering or cut.
 ///
 /// The log lives in ~/.local/state/palisade/audit ($XDG_STATE_HOME, or
 /// $PALISADE_AUDIT_DIR); the key in ~/.config/palisade/audit.key
