@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod exit;
+mod audit;
 mod cmd;
 mod crash;
 mod env;
@@ -24,6 +25,7 @@ use std::process::ExitCode;
 ///   palisade scan .                       find secrets in the project
 ///   palisade run -- npm test              run a command confined (writes only in the project)
 ///   cmd | palisade redact                 replace secrets in a stream with [REDACTED:<kind>]
+///   palisade log tail                     the newest decisions (`palisade log verify` checks the log)
 ///
 /// Exit codes: 0 ok / allow / pass, 1 deny, 2 usage or configuration error,
 /// 3 ask. `palisade hook` follows the agent's protocol instead.
@@ -53,6 +55,7 @@ enum Command {
     Run(cmd::run::Args),
     Redact(cmd::redact::Args),
     Db(cmd::db::Args),
+    Log(cmd::log::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,5 +71,6 @@ fn main() -> ExitCode {
         Command::Run(a) => exit::report(cmd::run::run(a)),
         Command::Redact(a) => exit::report(cmd::redact::run(a)),
         Command::Db(a) => exit::report(cmd::db::run(a)),
+        Command::Log(a) => exit::report(cmd::log::run(a)),
     }
 }

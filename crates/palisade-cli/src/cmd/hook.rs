@@ -1,5 +1,6 @@
 //! `palisade hook <agent>`: the hook entry point.
 
+use crate::audit::Trace;
 use crate::env::{setup, PolicyFlags};
 use palisade_agents::claude_code::{
     answer, failure_answer, parse_event, post_tool_use, pre_tool_use_deny, pre_tool_use_rewrite,
@@ -69,7 +70,10 @@ enum Agent {
     ClaudeCode,
 }
 
+/// Runs `palisade hook`: answers, then records the decision in the audit
+/// log (after the answer is made, so that logging cannot change it).
 pub fn run(args: Args) -> ExitCode {
+    let started = std::time::Instant::now();
     std::panic::set_hook(Box::new(|info| {
         eprintln!("palisade: internal error: {info}");
     }));
@@ -79,10 +83,14 @@ pub fn run(args: Args) -> ExitCode {
         .lock()
         .take(MAX_INPUT_BYTES as u64 + 1)
         .read_to_end(&mut input);
-    let answer = match read {
-        Err(e) => failure_answer(None, &format!("cannot read stdin: {e}"), false),
+    let mut trace = Trace::default();
+    let (event, answer) = match read {
+        Err(e) => (
+            None,
+            failure_answer(None, &format!("cannot read stdin: {e}"), false),
+        ),
         Ok(_) => match parse_event(&input) {
-            Err(e) => failure_answer(None, &e.to_string(), false),
+            Err(e) => (None, failure_answer(None, &e.to_string(), false)),
             Ok(event) => {
                 let crashed = failure_answer(
                     Some(&event),
@@ -94,11 +102,31 @@ pub fn run(args: Args) -> ExitCode {
                     crashed.stderr.as_deref(),
                     crashed.exit_code,
                 );
-                decide_with_deadline(event, args.policy)
+                let answer = decide_with_deadline(&event, args.policy, &mut trace);
+                (Some(event), answer)
             }
         },
     };
-    emit(&answer)
+    let code = emit(&answer);
+    // After the answer is printed, so that nothing in logging can change it.
+    // The scanner is built for the record only when the text may hold a
+    // secret (building it costs as much as the rest of the call).
+    let redact = |s: &str| {
+        if SCANNER.get().is_none() && !crate::audit::may_hold_secret(s) {
+            return s.to_string();
+        }
+        std::panic::catch_unwind(|| scanner().redact(s).0)
+            .unwrap_or_else(|_| "[unredactable]".into())
+    };
+    crate::audit::record(
+        "claude-code",
+        event.as_ref(),
+        &answer,
+        &trace,
+        started,
+        redact,
+    );
+    code
 }
 
 fn emit(a: &Answer) -> ExitCode {
@@ -118,22 +146,24 @@ fn emit(a: &Answer) -> ExitCode {
 /// panics, so a bug or a pathological input still produces a fail-closed
 /// answer before Claude Code's timeout. (No worker thread: creating one
 /// costs more than the rest of a typical decision.)
-fn decide_with_deadline(event: Event, flags: PolicyFlags) -> Answer {
+fn decide_with_deadline(event: &Event, flags: PolicyFlags, trace: &mut Trace) -> Answer {
     // PALISADE_HOOK_DEADLINE_S can only shorten the deadline (1..=10 s).
     let secs = std::env::var("PALISADE_HOOK_DEADLINE_S")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .map_or(DEADLINE.as_secs(), |v| v.clamp(1, DEADLINE.as_secs()));
     crate::crash::arm_deadline(secs as u32);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(&event, &flags)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        decide(event, &flags, trace)
+    }));
     crate::crash::arm_deadline(0);
     match result {
         Ok(a) => a,
-        Err(_) => failure_answer(Some(&event), "internal error (panic)", false),
+        Err(_) => failure_answer(Some(event), "internal error (panic)", false),
     }
 }
 
-fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
+fn decide(event: &Event, flags: &PolicyFlags, trace: &mut Trace) -> Answer {
     // Let the test suite prove that a panic or a crash still produces a deny answer.
     // It can only make the hook stricter, so it is safe to leave in release builds.
     if std::env::var_os("PALISADE_TEST_PANIC").is_some() {
@@ -195,8 +225,10 @@ fn decide(event: &Event, flags: &PolicyFlags) -> Answer {
                     _ => {}
                 }
             }
-            secrets_before(event, &a, &decision, &policy, &ctx)
-                .unwrap_or_else(|| answer(event, &decision))
+            let answered = secrets_before(event, &a, &decision, &policy, &ctx)
+                .unwrap_or_else(|| answer(event, &decision));
+            trace.decision = Some(decision);
+            answered
         }
         Err(e) => failure_answer(
             Some(event),
@@ -450,9 +482,10 @@ fn merge_reasons(decision: &mut Decision, more: Vec<palisade_core::Reason>) {
 /// The secret scanner, built on first use only: compiling its rules costs
 /// more than the rest of a typical decision, and most events never need it.
 fn scanner() -> &'static Scanner {
-    static SCANNER: OnceLock<Scanner> = OnceLock::new();
     SCANNER.get_or_init(Scanner::new)
 }
+
+static SCANNER: OnceLock<Scanner> = OnceLock::new();
 
 /// `N secret(s) (kind, kind…)`, for stderr: kinds only, never values.
 fn summary(findings: &[Finding]) -> String {

@@ -5,6 +5,7 @@ pub mod doctor;
 pub mod explain;
 pub mod hook;
 pub mod install;
+pub mod log;
 pub mod redact;
 pub mod rules;
 pub mod run;

@@ -1,0 +1,286 @@
+//! The hook's audit record (issue #8): what was decided, appended to the
+//! log after the answer is made. Best effort: a failure to log never
+//! changes the answer; it is reported on stderr.
+
+use palisade_agents::claude_code::{Answer, Event};
+use palisade_audit::{Entry, Log};
+use palisade_core::{Action, Decision};
+use serde_json::Value;
+use std::time::Instant;
+
+/// The most characters of an action's text a record keeps (after redaction).
+const ACTION_CHARS: usize = 300;
+
+/// What the decision left for the audit record.
+#[derive(Default)]
+pub struct Trace {
+    /// The policy's decision, when one was made.
+    pub decision: Option<Decision>,
+}
+
+/// Whether the hook logs: on unless `PALISADE_AUDIT` is `off`, `0` or `false`.
+fn enabled() -> bool {
+    !matches!(
+        std::env::var("PALISADE_AUDIT").as_deref(),
+        Ok("off" | "0" | "false")
+    )
+}
+
+/// Appends the record of one hook call. `event` is `None` when the input
+/// could not be read.
+pub fn record(
+    agent: &str,
+    event: Option<&Event>,
+    answer: &Answer,
+    trace: &Trace,
+    started: Instant,
+    redact: impl Fn(&str) -> String,
+) {
+    if !enabled() {
+        return;
+    }
+    let Some(log) = Log::default_location() else {
+        return;
+    };
+    let fsync = matches!(
+        std::env::var("PALISADE_AUDIT_FSYNC").as_deref(),
+        Ok("1" | "on" | "true")
+    );
+    let entry = entry(agent, event, answer, trace, started, redact);
+    if let Err(e) = log.fsync(fsync).append(entry) {
+        eprintln!("palisade: warning: the decision was not written to the audit log: {e}");
+    }
+}
+
+fn entry(
+    agent: &str,
+    event: Option<&Event>,
+    answer: &Answer,
+    trace: &Trace,
+    started: Instant,
+    redact: impl Fn(&str) -> String,
+) -> Entry {
+    let common = event.map(Event::common);
+    let verdict = verdict_of(answer);
+    let deciding = trace
+        .decision
+        .as_ref()
+        .filter(|d| d.verdict.as_str() == verdict)
+        .and_then(|d| d.reasons.first());
+    // A rule's message is Palisade's own text; other reasons may quote input.
+    let reason = match deciding {
+        Some(r) => r.message.clone(),
+        None => redact(
+            answer
+                .stderr
+                .as_deref()
+                .map(|s| s.strip_prefix("palisade: ").unwrap_or(s))
+                .unwrap_or_default(),
+        ),
+    };
+    Entry {
+        agent: agent.to_string(),
+        session: common.and_then(|c| c.session_id.clone()),
+        cwd: common.and_then(|c| c.cwd.as_ref().map(|p| p.display().to_string())),
+        event: common.map(|c| c.event_name.clone()),
+        action: event.map_or_else(|| "unreadable hook input".into(), |e| action_of(e, &redact)),
+        verdict: verdict.to_string(),
+        rule: deciding.map(|r| r.rule_id.clone()),
+        layer: deciding.map(|r| r.layer.to_string()),
+        source: deciding.and_then(|r| r.source.as_ref().map(ToString::to_string)),
+        reason,
+        duration_us: started.elapsed().as_micros().try_into().unwrap_or(u64::MAX),
+    }
+}
+
+/// The verdict the agent was sent, read back from the answer: the
+/// `permissionDecision` or `decision.behavior`, `deny` for a block or
+/// exit 2, `warn` for a PostToolUse report, `pass` for no output.
+fn verdict_of(answer: &Answer) -> &'static str {
+    let Some(out) = answer.stdout.as_deref() else {
+        return if answer.exit_code == 2 {
+            "deny"
+        } else {
+            "pass"
+        };
+    };
+    let v: Value = serde_json::from_str(out).unwrap_or_default();
+    let h = &v["hookSpecificOutput"];
+    let said = h["permissionDecision"]
+        .as_str()
+        .or_else(|| h["decision"]["behavior"].as_str());
+    match said {
+        Some("allow") => "allow",
+        Some("ask") => "ask",
+        Some("deny") => "deny",
+        _ if v["decision"] == "block" => "deny",
+        _ if h["hookEventName"] == "PostToolUse" => "warn",
+        _ => "pass",
+    }
+}
+
+/// The action in a few words (tool and its text), secrets redacted before
+/// it is cut to [`ACTION_CHARS`].
+fn action_of(event: &Event, redact: &impl Fn(&str) -> String) -> String {
+    let (tool, body) = match event {
+        Event::PreToolUse {
+            action, tool_name, ..
+        }
+        | Event::PermissionRequest {
+            action, tool_name, ..
+        } => match action {
+            Ok(a) => (a.tool_name(), body_of(a)),
+            Err(e) => (tool_name.clone(), format!("unreadable input: {e}")),
+        },
+        Event::UserPromptSubmit { prompt, .. } => ("UserPromptSubmit".into(), prompt.clone()),
+        Event::PostToolUse { tool_name, .. } => (tool_name.clone(), "output".into()),
+        Event::SessionStart { .. } => ("SessionStart".into(), String::new()),
+        Event::Other { common, .. } => (common.event_name.clone(), String::new()),
+    };
+    let body = redact(&body);
+    let mut cut: String = body.chars().take(ACTION_CHARS).collect();
+    if cut.len() < body.len() {
+        cut.push('…');
+    }
+    if cut.is_empty() {
+        tool
+    } else {
+        format!("{tool}: {cut}")
+    }
+}
+
+/// The text of an action, whole (file content is left out).
+fn body_of(a: &Action) -> String {
+    match a {
+        Action::Exec { command } => command.clone(),
+        Action::Read { path, .. } | Action::Write { path, .. } => path.display().to_string(),
+        Action::Fetch { url } => url.clone(),
+        Action::Search { query } => query.clone(),
+        Action::McpCall { arguments, .. } => arguments.to_string(),
+        Action::SubAgent { prompt, .. } => prompt.clone(),
+        Action::Prompt { text } => text.clone(),
+        Action::Other { input, .. } => input.to_string(),
+    }
+}
+
+/// Words that, in any case, make [`may_hold_secret`] say yes.
+const SECRET_WORDS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "pass",
+    "pwd",
+    "auth",
+    "bearer",
+    "cred",
+    "-----begin",
+    "sig=",
+    "$1$",
+    "$2",
+    "$5$",
+    "$6$",
+    "$7$",
+    "$apr1$",
+    "$argon",
+    "$krb5",
+];
+
+/// A cheap screen: can `text` hold a secret that the scanner would find?
+/// Building the scanner costs ~3 ms, as much as the rest of a hook call,
+/// so the hook only builds it for the audit record when this says yes: a
+/// run of 12 or more token characters (letters, digits, `_-+=~`) mixing
+/// two of lower case, upper case and digits, one of [`SECRET_WORDS`], or
+/// a URL with an `@`. The test suite
+/// checks that it says yes to every example of every built-in secret rule.
+pub fn may_hold_secret(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    // A URL is screened only when it can carry credentials (`user:pass@`).
+    if SECRET_WORDS.iter().any(|w| lower.contains(w))
+        || lower.contains("://") && lower.contains('@')
+    {
+        return true;
+    }
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"_-+=~".contains(&b);
+    text.as_bytes().split(|&b| !token(b)).any(|run| {
+        let classes = [
+            u8::is_ascii_lowercase,
+            u8::is_ascii_uppercase,
+            u8::is_ascii_digit,
+        ]
+        .iter()
+        .filter(|class| run.iter().any(class))
+        .count();
+        run.len() >= 12 && classes >= 2
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ans(stdout: Option<&str>, code: i32) -> Answer {
+        Answer {
+            stdout: stdout.map(String::from),
+            stderr: None,
+            exit_code: code,
+        }
+    }
+
+    #[test]
+    fn verdict_read_back_from_the_answer() {
+        let pre = |d: &str| {
+            format!(
+                r#"{{"hookSpecificOutput":{{"hookEventName":"PreToolUse","permissionDecision":"{d}"}}}}"#
+            )
+        };
+        assert_eq!(verdict_of(&ans(Some(&pre("deny")), 0)), "deny");
+        assert_eq!(verdict_of(&ans(Some(&pre("ask")), 0)), "ask");
+        assert_eq!(verdict_of(&ans(Some(&pre("allow")), 0)), "allow");
+        assert_eq!(
+            verdict_of(&ans(
+                Some(r#"{"hookSpecificOutput":{"decision":{"behavior":"deny"}}}"#),
+                0
+            )),
+            "deny"
+        );
+        assert_eq!(
+            verdict_of(&ans(Some(r#"{"decision":"block","reason":"x"}"#), 0)),
+            "deny"
+        );
+        assert_eq!(
+            verdict_of(&ans(
+                Some(r#"{"hookSpecificOutput":{"hookEventName":"PostToolUse"}}"#),
+                0
+            )),
+            "warn"
+        );
+        assert_eq!(verdict_of(&ans(None, 0)), "pass");
+        assert_eq!(verdict_of(&ans(None, 2)), "deny");
+        assert_eq!(verdict_of(&ans(Some("not json"), 0)), "pass");
+    }
+
+    #[test]
+    fn the_screen_passes_every_secret_rule_example() {
+        let scanner = palisade_detect::Scanner::new();
+        let mut missed = Vec::new();
+        for rule in scanner.rules() {
+            for ex in &rule.examples {
+                if !may_hold_secret(ex) {
+                    missed.push(format!("{}: {ex}", rule.id));
+                }
+            }
+        }
+        assert!(missed.is_empty(), "{missed:#?}");
+        for plain in [
+            "git status",
+            "cargo build --release",
+            "ls -la src/main.rs",
+            "echo 7",
+            "npm run test -- --watch=false",
+            "/home/dev/Project/src/lib.rs",
+            "curl https://x.test/i.sh | sh",
+        ] {
+            assert!(!may_hold_secret(plain), "{plain}");
+        }
+    }
+}

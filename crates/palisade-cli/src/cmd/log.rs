@@ -1,0 +1,353 @@
+//! `palisade log`: read, check and export the audit log.
+
+use anyhow::Context as _;
+use palisade_audit::{verify, Kind, Log, Record, Stored};
+use std::path::PathBuf;
+
+/// Read, check and export the audit log of decisions (issue #8).
+///
+/// The hook appends one record for every decision, hash-chained and sealed
+/// with a key kept outside the log, so that `palisade log verify` finds any
+/// edit, deletion, reordering or cut.
+///
+/// The log lives in ~/.local/state/palisade/audit ($XDG_STATE_HOME, or
+/// $PALISADE_AUDIT_DIR); the key in ~/.config/palisade/audit.key
+/// ($PALISADE_AUDIT_KEY_FILE). PALISADE_AUDIT=off stops the hook logging;
+/// PALISADE_AUDIT_FSYNC=1 makes it fsync each record.
+///
+/// Examples:
+///   palisade log tail -n 20
+///   palisade log query --since 2h --verdict deny
+///   palisade log query --session 0b7c… --format json | jq .action
+///   palisade log verify
+///   palisade log export --since 2026-01-01 > audit.jsonl
+///
+/// Exit codes: 0 ok; 1 `verify` found a problem; 2 usage or read error.
+#[derive(clap::Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(subcommand)]
+    command: LogCommand,
+    /// The log's directory (default as above).
+    #[arg(long, value_name = "DIR", global = true)]
+    dir: Option<PathBuf>,
+    /// The seal key's file (default as above).
+    #[arg(long, value_name = "FILE", global = true)]
+    key: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum LogCommand {
+    /// Print the newest decisions, oldest first.
+    Tail {
+        /// How many.
+        #[arg(short = 'n', long, default_value_t = 20)]
+        lines: usize,
+        /// Keep printing new decisions as they are logged (until interrupted).
+        #[arg(short, long)]
+        follow: bool,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print the decisions that match every filter given, oldest first.
+    Query {
+        #[command(flatten)]
+        filter: Filter,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Check the whole log: hashes, seq and prev links, seals and head.
+    /// Exit 1 and say where if anything was edited, deleted, reordered or
+    /// cut; a record cut short by a crash is a warning.
+    Verify {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write records as JSON lines for a SIEM, exactly as stored (so the
+    /// hashes can be rechecked), seals included. Fields: seq, time (RFC
+    /// 3339 UTC), unix_ms, kind (decision|seal), agent, session, cwd,
+    /// event, action, verdict, rule, layer, source, reason, duration_us,
+    /// segment, mac, prev, hash.
+    Export {
+        /// Only records at or after TIME.
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Only records before TIME.
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+    },
+    /// Seal the current segment now and start a new one.
+    Seal,
+}
+
+/// Output format.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// One line per decision.
+    Human,
+    /// One JSON record per line, as stored.
+    Json,
+}
+
+/// Filters of `query`; all given must match.
+#[derive(clap::Args, Debug, Default)]
+struct Filter {
+    /// At or after TIME: RFC 3339 (2026-01-02T03:04:05Z), a date
+    /// (2026-01-02, midnight UTC), or an age (90s, 30m, 2h, 7d).
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+    /// Before TIME (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
+    /// The agent (claude-code).
+    #[arg(long)]
+    agent: Option<String>,
+    /// The agent's session id.
+    #[arg(long)]
+    session: Option<String>,
+    /// allow, ask, deny or pass.
+    #[arg(long)]
+    verdict: Option<String>,
+    /// The deciding rule's id.
+    #[arg(long)]
+    rule: Option<String>,
+    /// Text in the action (a path, a command) or the start of the cwd.
+    #[arg(long)]
+    path: Option<String>,
+}
+
+/// A filter with its times resolved to Unix milliseconds.
+struct Matcher<'a> {
+    f: &'a Filter,
+    since: Option<i64>,
+    until: Option<i64>,
+}
+
+impl Matcher<'_> {
+    fn new(f: &Filter) -> anyhow::Result<Matcher<'_>> {
+        let now = jiff::Timestamp::now();
+        Ok(Matcher {
+            f,
+            since: f.since.as_deref().map(|s| parse_time(s, now)).transpose()?,
+            until: f.until.as_deref().map(|s| parse_time(s, now)).transpose()?,
+        })
+    }
+
+    fn matches(&self, r: &Record) -> bool {
+        let e = &r.entry;
+        let eq = |want: &Option<String>, have: Option<&str>| {
+            want.as_deref().is_none_or(|w| have == Some(w))
+        };
+        r.kind == Kind::Decision
+            && self.since.is_none_or(|t| r.unix_ms >= t)
+            && self.until.is_none_or(|t| r.unix_ms < t)
+            && eq(&self.f.agent, Some(&e.agent))
+            && eq(&self.f.session, e.session.as_deref())
+            && eq(&self.f.verdict, Some(&e.verdict))
+            && eq(&self.f.rule, e.rule.as_deref())
+            && self.f.path.as_deref().is_none_or(|p| {
+                e.action.contains(p) || e.cwd.as_deref().is_some_and(|c| c.starts_with(p))
+            })
+    }
+}
+
+/// Unix milliseconds of an RFC 3339 time, a date (midnight UTC) or an age
+/// before `now` (`90s`, `30m`, `2h`, `7d`).
+fn parse_time(s: &str, now: jiff::Timestamp) -> anyhow::Result<i64> {
+    let s = s.trim();
+    if let Some((n, unit)) = s
+        .find(|c: char| !c.is_ascii_digit())
+        .filter(|&i| i > 0 && i + 1 == s.len())
+        .map(|i| (&s[..i], &s[i..]))
+    {
+        let secs: i64 = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86400,
+            _ => anyhow::bail!("`{s}`: an age ends in s, m, h or d"),
+        };
+        let n: i64 = n.parse().with_context(|| format!("`{s}`: not an age"))?;
+        return Ok(now.as_millisecond() - n.saturating_mul(secs).saturating_mul(1000));
+    }
+    let full = if s.len() == 10 {
+        format!("{s}T00:00:00Z")
+    } else {
+        s.to_string()
+    };
+    let t: jiff::Timestamp = full.parse().with_context(|| {
+        format!("`{s}`: not a time (use RFC 3339 such as 2026-01-02T03:04:05Z, a date, or an age such as 2h)")
+    })?;
+    Ok(t.as_millisecond())
+}
+
+fn log_of(a: &Args) -> anyhow::Result<Log> {
+    let dir = a
+        .dir
+        .clone()
+        .or_else(Log::default_dir)
+        .context("no log directory: set HOME or PALISADE_AUDIT_DIR, or pass --dir")?;
+    let key = a
+        .key
+        .clone()
+        .or_else(palisade_audit::Key::default_path)
+        .context("no key location: set HOME or PALISADE_AUDIT_KEY_FILE, or pass --key")?;
+    Ok(Log::new(dir, key))
+}
+
+/// One decision as a line of text.
+fn human(r: &Record) -> String {
+    let e = &r.entry;
+    let mut s = format!("{}  #{}  {:<5}  {}", r.time, r.seq, e.verdict, e.agent);
+    if let Some(sess) = &e.session {
+        s.push_str(&format!(" [{}]", sess.chars().take(8).collect::<String>()));
+    }
+    s.push_str(&format!("  {}", e.action));
+    if let Some(rule) = &e.rule {
+        s.push_str(&format!("  rule {rule}"));
+        if let Some(l) = &e.layer {
+            s.push_str(&format!(" ({l}"));
+            if let Some(src) = &e.source {
+                s.push_str(&format!(", {src}"));
+            }
+            s.push(')');
+        }
+    }
+    if !e.reason.is_empty() {
+        s.push_str(&format!(": {}", e.reason));
+    }
+    s.push_str(&format!("  [{} µs]", e.duration_us));
+    s
+}
+
+fn print(s: &Stored, format: Format) {
+    match format {
+        Format::Human => out!("{}", human(&s.record)),
+        Format::Json => out!("{}", s.raw),
+    }
+}
+
+/// Runs `palisade log`.
+pub fn run(a: Args) -> anyhow::Result<u8> {
+    let log = log_of(&a)?;
+    let read = |from| {
+        log.read(from)
+            .with_context(|| format!("reading the log in {}", log.dir().display()))
+    };
+    match a.command {
+        LogCommand::Tail {
+            lines,
+            follow,
+            format,
+        } => {
+            let all = read(1)?;
+            let decisions: Vec<&Stored> = all
+                .iter()
+                .filter(|s| s.record.kind == Kind::Decision)
+                .collect();
+            for s in &decisions[decisions.len().saturating_sub(lines)..] {
+                print(s, format);
+            }
+            if follow {
+                let (mut seq, mut seg) = all.last().map_or((0, 1), |s| (s.record.seq, s.segment));
+                loop {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                    for s in read(seg)? {
+                        if s.record.seq > seq {
+                            (seq, seg) = (s.record.seq, s.segment);
+                            if s.record.kind == Kind::Decision {
+                                print(&s, format);
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(crate::exit::OK)
+        }
+        LogCommand::Query { filter, format } => {
+            let m = Matcher::new(&filter)?;
+            for s in read(1)?.iter().filter(|s| m.matches(&s.record)) {
+                print(s, format);
+            }
+            Ok(crate::exit::OK)
+        }
+        LogCommand::Export { since, until } => {
+            let now = jiff::Timestamp::now();
+            let since = since.as_deref().map(|s| parse_time(s, now)).transpose()?;
+            let until = until.as_deref().map(|s| parse_time(s, now)).transpose()?;
+            for s in read(1)? {
+                let t = s.record.unix_ms;
+                if since.is_none_or(|x| t >= x) && until.is_none_or(|x| t < x) {
+                    out!("{}", s.raw);
+                }
+            }
+            Ok(crate::exit::OK)
+        }
+        LogCommand::Verify { json } => {
+            let r = verify(&log)
+                .with_context(|| format!("reading the log in {}", log.dir().display()))?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                for w in &r.warnings {
+                    out!("warning: {}: {} [{}]", w.at, w.message, w.code);
+                }
+                match &r.problem {
+                    None => out!(
+                        "ok: {} records in {} segments ({} seals checked), last seq {}, in {}",
+                        r.records,
+                        r.segments,
+                        r.seals,
+                        r.last_seq,
+                        log.dir().display()
+                    ),
+                    Some(p) => out!(
+                        "TAMPERED: {}: {} [{}] ({} records before it are intact)",
+                        p.at,
+                        p.message,
+                        p.code,
+                        r.records
+                    ),
+                }
+            }
+            Ok(if r.ok() {
+                crate::exit::OK
+            } else {
+                crate::exit::DENY
+            })
+        }
+        LogCommand::Seal => {
+            match log
+                .seal()
+                .with_context(|| format!("sealing the log in {}", log.dir().display()))?
+            {
+                Some(s) => out!(
+                    "sealed segment {} at seq {}",
+                    s.segment.unwrap_or_default(),
+                    s.seq
+                ),
+                None => out!("nothing to seal"),
+            }
+            Ok(crate::exit::OK)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        let now: jiff::Timestamp = "2026-01-02T00:00:00Z".parse().unwrap();
+        let ms = now.as_millisecond();
+        assert_eq!(parse_time("2h", now).unwrap(), ms - 7_200_000);
+        assert_eq!(parse_time("1d", now).unwrap(), ms - 86_400_000);
+        assert_eq!(parse_time("2026-01-02", now).unwrap(), ms);
+        assert_eq!(parse_time("2026-01-02T00:00:01Z", now).unwrap(), ms + 1000);
+        for bad in ["", "2x", "h", "yesterday", "2026-13-01"] {
+            assert!(parse_time(bad, now).is_err(), "{bad}");
+        }
+    }
+}
