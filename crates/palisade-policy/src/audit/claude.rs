@@ -1,9 +1,8 @@
 //! Claude Code's settings files and `.mcp.json`
 //! (<https://docs.anthropic.com/en/docs/claude-code/settings>).
 
-use super::json::{blank_comments, value_lines};
 use super::{
-    audit_server, fetched_code, invalid, is_project, seg, Agent, ConfigFinding, Report, Server,
+    audit_server, fetched_code, is_project, open_json, seg, Agent, ConfigFinding, Report, Server,
     Severity,
 };
 use palisade_core::Layer;
@@ -17,19 +16,10 @@ use serde_json::Value;
 /// servers as info) apply at the project layers only. Never panics; a file
 /// that does not parse is one `config.invalid` finding.
 pub fn audit_claude_settings(path: &str, text: &str, layer: Layer) -> Vec<ConfigFinding> {
-    let text = blank_comments(text);
-    let v: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            return invalid(
-                path,
-                Agent::ClaudeCode,
-                u32::try_from(e.line()).ok(),
-                &e.to_string(),
-            )
-        }
+    let (v, mut r) = match open_json(path, text, Agent::ClaudeCode) {
+        Ok(x) => x,
+        Err(f) => return f,
     };
-    let mut r = Report::new(path, Agent::ClaudeCode, value_lines(&text));
     let project = is_project(layer);
     let perms = &v["permissions"];
     if perms["defaultMode"].as_str() == Some("bypassPermissions") {
@@ -200,19 +190,10 @@ pub fn audit_claude_settings(path: &str, text: &str, layer: Layer) -> Vec<Config
 /// `mcpServers` for unpinned packages, downloaded code and containers with
 /// host access; at the project layers each server is also noted (info).
 pub fn audit_mcp_json(path: &str, text: &str, layer: Layer) -> Vec<ConfigFinding> {
-    let text = blank_comments(text);
-    let v: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            return invalid(
-                path,
-                Agent::ClaudeCode,
-                u32::try_from(e.line()).ok(),
-                &e.to_string(),
-            )
-        }
+    let (v, mut r) = match open_json(path, text, Agent::ClaudeCode) {
+        Ok(x) => x,
+        Err(f) => return f,
     };
-    let mut r = Report::new(path, Agent::ClaudeCode, value_lines(&text));
     if let Some(servers) = v["mcpServers"].as_object() {
         for (name, s) in servers {
             audit_server(

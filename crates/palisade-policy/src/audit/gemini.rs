@@ -4,8 +4,9 @@
 //! layout and the older flat names). Comments are allowed.
 
 use super::claude::audit_hooks;
-use super::json::{blank_comments, value_lines};
-use super::{audit_server, invalid, seg, Agent, ConfigFinding, Report, Server, Severity};
+use super::{
+    audit_server, invalid, open_json, seg, Agent, ConfigFinding, Report, Server, Severity,
+};
 use palisade_core::Layer;
 use serde_json::Value;
 
@@ -15,19 +16,10 @@ use serde_json::Value;
 /// `trust: true`), and hooks. `tools.sandbox` is not reported: off is the
 /// default. Never panics.
 pub fn audit_gemini_settings(path: &str, text: &str, layer: Layer) -> Vec<ConfigFinding> {
-    let text = blank_comments(text);
-    let v: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            return invalid(
-                path,
-                Agent::GeminiCli,
-                u32::try_from(e.line()).ok(),
-                &e.to_string(),
-            )
-        }
+    let (v, mut r) = match open_json(path, text, Agent::GeminiCli) {
+        Ok(x) => x,
+        Err(f) => return f,
     };
-    let mut r = Report::new(path, Agent::GeminiCli, value_lines(&text));
     for at in ["/tools/autoAccept", "/autoAccept"] {
         if v.pointer(at).and_then(Value::as_bool) == Some(true) {
             r.add(

@@ -283,6 +283,26 @@ impl<'a> Report<'a> {
 }
 
 /// The finding for a file that does not parse.
+/// Parses a JSON settings file (comments allowed, as Gemini CLI writes them)
+/// and starts its report; a file that does not parse is returned as its
+/// `config.invalid` finding.
+fn open_json<'a>(
+    path: &'a str,
+    text: &str,
+    agent: Agent,
+) -> Result<(serde_json::Value, Report<'a>), Vec<ConfigFinding>> {
+    let text = json::blank_comments(text);
+    match serde_json::from_str(&text) {
+        Ok(v) => Ok((v, Report::new(path, agent, json::value_lines(&text)))),
+        Err(e) => Err(invalid(
+            path,
+            agent,
+            u32::try_from(e.line()).ok(),
+            &e.to_string(),
+        )),
+    }
+}
+
 fn invalid(path: &str, agent: Agent, line: Option<u32>, error: &str) -> Vec<ConfigFinding> {
     vec![ConfigFinding {
         rule: "config.invalid",
