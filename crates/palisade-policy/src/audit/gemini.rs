@@ -4,9 +4,7 @@
 //! layout and the older flat names). Comments are allowed.
 
 use super::claude::audit_hooks;
-use super::{
-    audit_server, invalid, open_json, seg, Agent, ConfigFinding, Report, Server, Severity,
-};
+use super::{audit_server, open_json, seg, Agent, ConfigFinding, Server, Severity};
 use palisade_core::Layer;
 use serde_json::Value;
 
