@@ -75,9 +75,20 @@ fn user_toml(e: &Env, text: &str) {
 }
 
 fn hook(e: &Env, command: &str) -> Value {
+    hook_with(
+        e,
+        "Bash",
+        json!({"command": command, "description": "d"}),
+        &[],
+    )
+}
+
+/// Runs `palisade hook claude-code` on a PreToolUse event for `tool` with
+/// `input` in `e`'s project, with `env` added to an isolated environment.
+fn hook_with(e: &Env, tool: &str, input: Value, env: &[(&str, &std::path::Path)]) -> Value {
     let event = json!({"session_id": "s1", "transcript_path": "/dev/null", "cwd": e.proj,
-        "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": "Bash",
-        "tool_input": {"command": command, "description": "d"}, "tool_use_id": "toolu_1"});
+        "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": tool,
+        "tool_input": input, "tool_use_id": "toolu_1"});
     let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
         .args(["hook", "claude-code", "--managed-dir"])
         .arg(&e.managed)
@@ -85,6 +96,7 @@ fn hook(e: &Env, command: &str) -> Value {
         .env("HOME", &e.home)
         .env("XDG_CACHE_HOME", e.home.join(".cache"))
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
         .current_dir(&e.proj)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -212,37 +224,6 @@ fn a_project_cannot_loosen_the_gate() {
     assert_eq!(d, Some("ask".to_string()), "{why}");
 }
 
-fn hook_tool(e: &Env, tool: &str, input: Value) -> Value {
-    let event = json!({"session_id": "s1", "transcript_path": "/dev/null", "cwd": e.proj,
-        "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": tool,
-        "tool_input": input, "tool_use_id": "toolu_1"});
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args(["hook", "claude-code", "--managed-dir"])
-        .arg(&e.managed)
-        .env_clear()
-        .env("HOME", &e.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .current_dir(&e.proj)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(event.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if stdout.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&stdout).unwrap()
-    }
-}
-
 /// Writes and edits of manifests and lockfiles are diffed against the file
 /// on disk, and only what they add or change is checked: a malicious
 /// package added to requirements.txt is denied, an entry that keeps its
@@ -255,19 +236,21 @@ fn manifest_and_lockfile_changes_are_checked_by_their_diff() {
     user_toml(&e, "[supply]\nuse_registry = false\n");
     let req = e.proj.join("requirements.txt");
     std::fs::write(&req, "requests==2.32.3\n# pinned\n").unwrap();
-    let (d, why) = verdict(&hook_tool(
+    let (d, why) = verdict(&hook_with(
         &e,
         "Edit",
         json!({"file_path": req, "old_string": "# pinned\n", "new_string": "aaiohttp\n# pinned\n"}),
+        &[],
     ));
     assert_eq!(d, Some("deny".to_string()), "{why}");
     assert!(why.contains("supply.malicious"), "{why}");
     // Comment-only edits, and writes keeping the same dependencies, pass.
     assert_eq!(
-        hook_tool(
+        hook_with(
             &e,
             "Edit",
             json!({"file_path": req, "old_string": "# pinned", "new_string": "# pinned, see docs"}),
+            &[]
         ),
         Value::Null
     );
@@ -286,10 +269,11 @@ fn manifest_and_lockfile_changes_are_checked_by_their_diff() {
         lockfile("https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"),
     )
     .unwrap();
-    let (d, why) = verdict(&hook_tool(
+    let (d, why) = verdict(&hook_with(
         &e,
         "Write",
         json!({"file_path": lock, "content": lockfile("https://evil.example/left-pad-1.3.0.tgz")}),
+        &[],
     ));
     assert_eq!(d, Some("ask".to_string()), "{why}");
     // A tarball outside the registry reads as a new source.
@@ -300,17 +284,19 @@ fn manifest_and_lockfile_changes_are_checked_by_their_diff() {
     // The same tarball URL with another integrity hash: lockfile injection.
     let tampered = lockfile("https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz")
         .replace("sha512-AAAA", "sha512-BBBB");
-    let (d, why) = verdict(&hook_tool(
+    let (d, why) = verdict(&hook_with(
         &e,
         "Write",
         json!({"file_path": lock, "content": tampered}),
+        &[],
     ));
     assert_eq!(d, Some("ask".to_string()), "{why}");
     assert!(why.contains("supply.lockfile-integrity"), "{why}");
-    let (d, why) = verdict(&hook_tool(
+    let (d, why) = verdict(&hook_with(
         &e,
         "Write",
         json!({"file_path": e.proj.join("pyproject.toml"), "content": "[project\nname = 'x'\n"}),
+        &[],
     ));
     assert_eq!(d, Some("ask".to_string()), "{why}");
     assert!(why.contains("supply.manifest-invalid"), "{why}");
@@ -336,34 +322,12 @@ fn imported_advisories_reach_the_hook() {
     assert!(o.status.success(), "{o:?}");
     assert!(String::from_utf8_lossy(&o.stdout).contains("vulnerability advisories"));
     let ask = |cmd: &str| {
-        let event = json!({"session_id": "s1", "transcript_path": "/dev/null", "cwd": e.proj,
-            "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": "Bash",
-            "tool_input": {"command": cmd}, "tool_use_id": "t"});
-        let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
-            .args(["hook", "claude-code", "--managed-dir"])
-            .arg(&e.managed)
-            .env_clear()
-            .env("HOME", &e.home)
-            .env("XDG_DATA_HOME", &data)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .current_dir(&e.proj)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(event.to_string().as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        let s = String::from_utf8_lossy(&out.stdout).into_owned();
-        if s.trim().is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str::<Value>(&s).unwrap()
-        }
+        hook_with(
+            &e,
+            "Bash",
+            json!({"command": cmd}),
+            &[("XDG_DATA_HOME", data.as_path())],
+        )
     };
     let (d, why) = verdict(&ask("npm install fixture-lib@1.4.1"));
     assert_eq!(d, Some("ask".to_string()), "{why}");
