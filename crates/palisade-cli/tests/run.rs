@@ -883,6 +883,25 @@ fn setuid_programs_gain_nothing() {
     assert!(!boxed.contains("euid=0"), "{boxed}");
 }
 
+/// A Python probe that starts up to `n` sleeping children, prints how many
+/// started (and on stderr why it stopped), then kills them all.
+fn fork_bomb(n: u32) -> String {
+    format!(
+        r#"import subprocess, sys
+procs = []
+try:
+    for _ in range({n}):
+        procs.append(subprocess.Popen(["sleep", "30"]))
+except OSError as e:
+    print("stopped:", e.strerror, file=sys.stderr)
+for p in procs:
+    p.kill()
+    p.wait()
+print(len(procs))
+"#
+    )
+}
+
 /// A bounded fork bomb (300 sleeping children) runs to the end unconfined,
 /// harmless at that size; with `--limit-procs 50` it is stopped before 50,
 /// by RLIMIT_NPROC or, as root (whom RLIMIT_NPROC does not count), by the
@@ -893,18 +912,7 @@ fn a_fork_bomb_is_stopped_by_the_process_limit() {
         return;
     }
     let d = dirs();
-    let probe = r#"import subprocess, sys
-procs = []
-try:
-    for _ in range(300):
-        procs.append(subprocess.Popen(["sleep", "30"]))
-except OSError as e:
-    print("stopped:", e.strerror, file=sys.stderr)
-for p in procs:
-    p.kill()
-    p.wait()
-print(len(procs))
-"#;
+    let probe = &fork_bomb(300);
     assert_eq!(python(&d, probe, false, &[]), "300");
     std::fs::write(d.proj.join("probe.py"), probe).unwrap();
     let o = sh(&d.proj, "python3 probe.py", true, &["--limit-procs", "50"]);
@@ -925,18 +933,7 @@ fn a_larger_fork_bomb_is_stopped_by_the_namespace_pid_max() {
     }
     let host_pid_max = std::fs::read_to_string("/proc/sys/kernel/pid_max").unwrap();
     let d = dirs();
-    let probe = r#"import subprocess, sys
-procs = []
-try:
-    for _ in range(600):
-        procs.append(subprocess.Popen(["sleep", "30"]))
-except OSError as e:
-    print("stopped:", e.strerror, file=sys.stderr)
-for p in procs:
-    p.kill()
-    p.wait()
-print(len(procs))
-"#;
+    let probe = &fork_bomb(600);
     assert_eq!(python(&d, probe, false, &[]), "600");
     std::fs::write(d.proj.join("probe.py"), probe).unwrap();
     let o = sh(&d.proj, "python3 probe.py", true, &["--limit-procs", "320"]);
