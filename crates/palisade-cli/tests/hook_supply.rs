@@ -160,6 +160,14 @@ fn installs_are_checked_against_the_data_and_the_registry() {
     // Hidden behind other commands, too.
     let (d, _) = verdict(&hook(&e, "cd /tmp && bash -c 'pip3 install aaiohttp==1.0'"));
     assert_eq!(d, Some("deny".to_string()));
+    // Quoting inside the program name does not hide it.
+    for cmd in [
+        r#""p"ip install aaiohttp"#,
+        r"p\ip install aaiohttp",
+        "'pip' install aaiohttp",
+    ] {
+        assert_eq!(verdict(&hook(&e, cmd)).0, Some("deny".to_string()), "{cmd}");
+    }
     // Hallucinated: the registry has no such package; the real one is named.
     let (d, why) = verdict(&hook(&e, "npm install expresss"));
     assert_eq!(d, Some("deny".to_string()), "{why}");

@@ -256,6 +256,9 @@ const PACKAGE_CLIENTS: &[&str] = &[
 fn supply_gate(decision: &mut Decision, command: &str, policy: &Policy) {
     if !policy.supply().enabled
         || !command
+            // Quotes and backslashes do not split a word in the shell
+            // (`"p"ip`, `p\ip` are `pip`), so they must not here either.
+            .replace(['"', '\'', '\\'], "")
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| PACKAGE_CLIENTS.iter().any(|p| w.starts_with(p)))
     {
