@@ -30,6 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         source: Some("rules/guards/git.toml:12".into()),
         reason: "rewrites the remote branch's history".into(),
         duration_us: 420,
+        mode: Some("default".into()),
+        flags: Vec::new(),
     };
     let mut us = Vec::with_capacity(n);
     for _ in 0..n {

@@ -35,6 +35,14 @@ pub enum AuditError {
     /// `$XDG_CONFIG_HOME` nor `$HOME` is set.
     #[error("no location for the audit key: set HOME or PALISADE_AUDIT_KEY_FILE")]
     NoKeyLocation,
+    /// A time filter is not a time.
+    #[error("`{text}`: {why}")]
+    Time {
+        /// The text given.
+        text: String,
+        /// What is wrong and the forms accepted.
+        why: String,
+    },
     /// A record could not be serialised (should not happen).
     #[error("cannot serialise a record: {0}")]
     Json(#[from] serde_json::Error),

@@ -74,6 +74,7 @@
 mod error;
 mod key;
 mod log;
+mod query;
 mod read;
 mod record;
 mod verify;
@@ -81,6 +82,7 @@ mod verify;
 pub use error::AuditError;
 pub use key::{Key, KEY_BYTES};
 pub use log::{Head, Log, DEFAULT_MAX_SEGMENT_BYTES};
+pub use query::{parse_time, Query};
 pub use read::Stored;
 pub use record::{Entry, Kind, Record, GENESIS, MAX_FIELD_BYTES};
 pub use verify::{verify, Issue, Location, Report};

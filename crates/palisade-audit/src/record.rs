@@ -40,6 +40,15 @@ pub struct Entry {
     pub reason: String,
     /// How long the decision took, in microseconds.
     pub duration_us: u64,
+    /// The agent's permission mode when it acted (`default`, `acceptEdits`,
+    /// `plan`, `dontAsk`, `bypassPermissions`), when the agent reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Marks for triage, e.g. `bypass-permissions` (the agent ran with its
+    /// own prompts off) or `mode-change` (the session's mode differs from
+    /// its previous record). Absent when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
 }
 
 /// A record's kind.

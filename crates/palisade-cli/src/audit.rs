@@ -4,12 +4,18 @@
 
 use palisade_agents::claude_code::{Answer, Event};
 use palisade_audit::{Entry, Log};
-use palisade_core::{Action, Decision};
+use palisade_core::{Action, Decision, PermissionMode};
 use serde_json::Value;
 use std::time::Instant;
 
 /// The most characters of an action's text a record keeps (after redaction).
 const ACTION_CHARS: usize = 300;
+
+/// The flag on every record of an agent running with its own permission
+/// prompts off (`permission_mode: bypassPermissions`, e.g. Claude Code's
+/// `--dangerously-skip-permissions`), so that `palisade log query --flag
+/// bypass-permissions` finds those sessions.
+pub const BYPASS_FLAG: &str = "bypass-permissions";
 
 /// What the decision left for the audit record.
 #[derive(Default)]
@@ -61,6 +67,7 @@ fn entry(
     redact: impl Fn(&str) -> String,
 ) -> Entry {
     let common = event.map(Event::common);
+    let mode = common.and_then(|c| c.permission_mode);
     let verdict = verdict_of(answer);
     let deciding = trace
         .decision
@@ -90,6 +97,12 @@ fn entry(
         source: deciding.and_then(|r| r.source.as_ref().map(ToString::to_string)),
         reason,
         duration_us: started.elapsed().as_micros().try_into().unwrap_or(u64::MAX),
+        mode: mode.map(|m| m.as_str().to_string()),
+        flags: if mode == Some(PermissionMode::BypassPermissions) {
+            vec![BYPASS_FLAG.to_string()]
+        } else {
+            Vec::new()
+        },
     }
 }
 

@@ -27,12 +27,16 @@ fn command(e: &Env, args: &[&str]) -> Command {
 }
 
 fn spawn_hook(e: &Env, command_text: &str) -> Child {
+    spawn_hook_in(e, command_text, "default")
+}
+
+fn spawn_hook_in(e: &Env, command_text: &str, mode: &str) -> Child {
     let mut child = command(e, &["hook", "claude-code", "--managed-dir"])
         .arg(&e.managed)
         .spawn()
         .expect("spawn palisade");
     let input = json!({"session_id": "s1", "transcript_path": "/dev/null", "cwd": e.proj,
-        "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "permission_mode": mode, "hook_event_name": "PreToolUse", "tool_name": "Bash",
         "tool_input": {"command": command_text}, "tool_use_id": "toolu_1"});
     let mut stdin = child.stdin.take().expect("stdin");
     let _ = stdin.write_all(input.to_string().as_bytes());
@@ -307,4 +311,32 @@ fn seal_then_verify() {
     let (code, out) = log(&e, &["verify"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("[bad-seal]"), "{out}");
+}
+
+/// A session running with Claude Code's own prompts off
+/// (`--dangerously-skip-permissions`) is flagged on every record, and
+/// `query --flag` finds it; records of normal sessions carry no flag.
+#[test]
+fn bypass_permissions_sessions_are_flagged() {
+    let e = env();
+    hook(&e, "git status");
+    let out = spawn_hook_in(&e, "rm -rf /srv/data", "bypassPermissions")
+        .wait_with_output()
+        .expect("wait");
+    assert!(out.status.success());
+    let recs = records(&e);
+    assert_eq!(recs.len(), 2, "{recs:#?}");
+    assert_eq!(recs[0]["mode"], "default");
+    assert!(recs[0].get("flags").is_none(), "{}", recs[0]);
+    assert_eq!(recs[1]["mode"], "bypassPermissions");
+    assert_eq!(recs[1]["flags"], json!(["bypass-permissions"]));
+    let (code, out) = log(&e, &["query", "--flag", "bypass-permissions"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.contains("rm -rf /srv/data") && out.contains("!bypass-permissions"),
+        "{out}"
+    );
+    let (code, out) = log(&e, &["verify"]);
+    assert_eq!(code, 0, "{out}");
 }

@@ -149,6 +149,18 @@ impl PermissionMode {
             _ => Self::Other,
         }
     }
+
+    /// Claude Code's spelling (`bypassPermissions`); `other` for [`PermissionMode::Other`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Default => "default",
+            Self::AcceptEdits => "acceptEdits",
+            Self::Plan => "plan",
+            Self::DontAsk => "dontAsk",
+            Self::BypassPermissions => "bypassPermissions",
+            Self::Other => "other",
+        }
+    }
 }
 
 /// Where and for whom an action happens.

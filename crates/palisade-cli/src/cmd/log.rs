@@ -1,7 +1,7 @@
 //! `palisade log`: read, check and export the audit log.
 
 use anyhow::Context as _;
-use palisade_audit::{verify, Kind, Log, Record, Stored};
+use palisade_audit::{parse_time, verify, Kind, Log, Query, Record, Stored};
 use std::path::PathBuf;
 
 /// Read, check and export the audit log of decisions (issue #8).
@@ -115,71 +115,28 @@ struct Filter {
     /// Text in the action (a path, a command) or the start of the cwd.
     #[arg(long)]
     path: Option<String>,
+    /// A flag the record carries: bypass-permissions (the agent ran with
+    /// its own permission prompts off).
+    #[arg(long)]
+    flag: Option<String>,
 }
 
-/// A filter with its times resolved to Unix milliseconds.
-struct Matcher<'a> {
-    f: &'a Filter,
-    since: Option<i64>,
-    until: Option<i64>,
-}
-
-impl Matcher<'_> {
-    fn new(f: &Filter) -> anyhow::Result<Matcher<'_>> {
-        let now = jiff::Timestamp::now();
-        Ok(Matcher {
-            f,
-            since: f.since.as_deref().map(|s| parse_time(s, now)).transpose()?,
-            until: f.until.as_deref().map(|s| parse_time(s, now)).transpose()?,
+impl Filter {
+    /// The filter as a [`Query`], its times resolved against now.
+    fn query(&self) -> anyhow::Result<Query> {
+        let now = jiff::Timestamp::now().as_millisecond();
+        let time = |t: &Option<String>| t.as_deref().map(|s| parse_time(s, now)).transpose();
+        Ok(Query {
+            since_ms: time(&self.since)?,
+            until_ms: time(&self.until)?,
+            agent: self.agent.clone(),
+            session: self.session.clone(),
+            verdict: self.verdict.clone(),
+            rule: self.rule.clone(),
+            path: self.path.clone(),
+            flag: self.flag.clone(),
         })
     }
-
-    fn matches(&self, r: &Record) -> bool {
-        let e = &r.entry;
-        let eq = |want: &Option<String>, have: Option<&str>| {
-            want.as_deref().is_none_or(|w| have == Some(w))
-        };
-        r.kind == Kind::Decision
-            && self.since.is_none_or(|t| r.unix_ms >= t)
-            && self.until.is_none_or(|t| r.unix_ms < t)
-            && eq(&self.f.agent, Some(&e.agent))
-            && eq(&self.f.session, e.session.as_deref())
-            && eq(&self.f.verdict, Some(&e.verdict))
-            && eq(&self.f.rule, e.rule.as_deref())
-            && self.f.path.as_deref().is_none_or(|p| {
-                e.action.contains(p) || e.cwd.as_deref().is_some_and(|c| c.starts_with(p))
-            })
-    }
-}
-
-/// Unix milliseconds of an RFC 3339 time, a date (midnight UTC) or an age
-/// before `now` (`90s`, `30m`, `2h`, `7d`).
-fn parse_time(s: &str, now: jiff::Timestamp) -> anyhow::Result<i64> {
-    let s = s.trim();
-    if let Some((n, unit)) = s
-        .find(|c: char| !c.is_ascii_digit())
-        .filter(|&i| i > 0 && i + 1 == s.len())
-        .map(|i| (&s[..i], &s[i..]))
-    {
-        let secs: i64 = match unit {
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            "d" => 86400,
-            _ => anyhow::bail!("`{s}`: an age ends in s, m, h or d"),
-        };
-        let n: i64 = n.parse().with_context(|| format!("`{s}`: not an age"))?;
-        return Ok(now.as_millisecond() - n.saturating_mul(secs).saturating_mul(1000));
-    }
-    let full = if s.len() == 10 {
-        format!("{s}T00:00:00Z")
-    } else {
-        s.to_string()
-    };
-    let t: jiff::Timestamp = full.parse().with_context(|| {
-        format!("`{s}`: not a time (use RFC 3339 such as 2026-01-02T03:04:05Z, a date, or an age such as 2h)")
-    })?;
-    Ok(t.as_millisecond())
 }
 
 fn log_of(a: &Args) -> anyhow::Result<Log> {
@@ -216,6 +173,9 @@ fn human(r: &Record) -> String {
     }
     if !e.reason.is_empty() {
         s.push_str(&format!(": {}", e.reason));
+    }
+    for f in &e.flags {
+        s.push_str(&format!("  !{f}"));
     }
     s.push_str(&format!("  [{} µs]", e.duration_us));
     s
@@ -266,14 +226,14 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             Ok(crate::exit::OK)
         }
         LogCommand::Query { filter, format } => {
-            let m = Matcher::new(&filter)?;
-            for s in read(1)?.iter().filter(|s| m.matches(&s.record)) {
+            let q = filter.query()?;
+            for s in read(1)?.iter().filter(|s| q.matches(&s.record)) {
                 print(s, format);
             }
             Ok(crate::exit::OK)
         }
         LogCommand::Export { since, until } => {
-            let now = jiff::Timestamp::now();
+            let now = jiff::Timestamp::now().as_millisecond();
             let since = since.as_deref().map(|s| parse_time(s, now)).transpose()?;
             let until = until.as_deref().map(|s| parse_time(s, now)).transpose()?;
             for s in read(1)? {
@@ -330,24 +290,6 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 None => out!("nothing to seal"),
             }
             Ok(crate::exit::OK)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times() {
-        let now: jiff::Timestamp = "2026-01-02T00:00:00Z".parse().unwrap();
-        let ms = now.as_millisecond();
-        assert_eq!(parse_time("2h", now).unwrap(), ms - 7_200_000);
-        assert_eq!(parse_time("1d", now).unwrap(), ms - 86_400_000);
-        assert_eq!(parse_time("2026-01-02", now).unwrap(), ms);
-        assert_eq!(parse_time("2026-01-02T00:00:01Z", now).unwrap(), ms + 1000);
-        for bad in ["", "2x", "h", "yesterday", "2026-13-01"] {
-            assert!(parse_time(bad, now).is_err(), "{bad}");
         }
     }
 }
