@@ -169,6 +169,30 @@ impl Log {
     pub fn append(&self, entry: Entry) -> Result<Record, AuditError> {
         let _lock = self.lock()?;
         let key = Key::load_or_create(&self.key_path)?;
+        self.append_locked(&key, entry)
+    }
+
+    /// Appends several decisions in order under one hold of the writers'
+    /// lock (a scan's findings, a sandboxed run's refusals), so that no
+    /// other writer's record lands between them. Each is its own line and
+    /// link of the chain, as with [`Log::append`].
+    ///
+    /// # Errors
+    /// As [`Log::append`]; the records before the failing one are written.
+    pub fn append_all(
+        &self,
+        entries: impl IntoIterator<Item = Entry>,
+    ) -> Result<Vec<Record>, AuditError> {
+        let mut entries = entries.into_iter().peekable();
+        if entries.peek().is_none() {
+            return Ok(Vec::new());
+        }
+        let _lock = self.lock()?;
+        let key = Key::load_or_create(&self.key_path)?;
+        entries.map(|e| self.append_locked(&key, e)).collect()
+    }
+
+    fn append_locked(&self, key: &Key, entry: Entry) -> Result<Record, AuditError> {
         let tail = self.tail()?;
         let mut entry = entry;
         for s in [
@@ -205,7 +229,7 @@ impl Log {
         f.write_all(&line).map_err(AuditError::io(&path))?;
         let (mut segment, mut last) = (tail.segment, (record.seq, record.hash.clone()));
         if tail.len + line.len() as u64 >= self.max_segment_bytes {
-            let seal = self.write_seal(&mut f, &key, segment, record.seq, &record.hash)?;
+            let seal = self.write_seal(&mut f, key, segment, record.seq, &record.hash)?;
             last = (seal.seq, seal.hash);
             segment += 1;
         }
@@ -213,7 +237,7 @@ impl Log {
             f.sync_data().map_err(AuditError::io(&path))?;
         }
         if tail.head_ok {
-            self.write_head(&key, segment, last.0, &last.1)?;
+            self.write_head(key, segment, last.0, &last.1)?;
         }
         Ok(record)
     }

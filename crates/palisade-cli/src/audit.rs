@@ -45,6 +45,17 @@ pub fn record(
     if !enabled() {
         return;
     }
+    let entry = entry(agent, event, answer, trace, started, redact);
+    append_all(vec![entry], "the decision was");
+}
+
+/// Appends records of other components (`palisade run`'s refusals,
+/// `palisade scan`'s findings) in one batch, if logging is on. `what`
+/// names them in the warning printed when they cannot be written.
+pub fn append_all(entries: Vec<Entry>, what: &str) {
+    if entries.is_empty() || !enabled() {
+        return;
+    }
     let Some(log) = Log::default_location() else {
         return;
     };
@@ -52,9 +63,8 @@ pub fn record(
         std::env::var("PALISADE_AUDIT_FSYNC").as_deref(),
         Ok("1" | "on" | "true")
     );
-    let entry = entry(agent, event, answer, trace, started, redact);
-    if let Err(e) = log.fsync(fsync).append(entry) {
-        eprintln!("palisade: warning: the decision was not written to the audit log: {e}");
+    if let Err(e) = log.fsync(fsync).append_all(entries) {
+        eprintln!("palisade: warning: {what} not written to the audit log: {e}");
     }
 }
 
@@ -174,6 +184,17 @@ fn body_of(a: &Action) -> String {
         Action::Prompt { text } => text.clone(),
         Action::Other { input, .. } => input.to_string(),
     }
+}
+
+/// `text` with the secrets the built-in scanner finds replaced by
+/// `[REDACTED:rule-id]`; the scanner is built only when
+/// [`may_hold_secret`] says the text can hold one.
+pub fn redact_text(text: &str) -> String {
+    if !may_hold_secret(text) {
+        return text.to_string();
+    }
+    std::panic::catch_unwind(|| palisade_detect::Scanner::new().redact(text).0)
+        .unwrap_or_else(|_| "[unredactable]".into())
 }
 
 /// Words that, in any case, make [`may_hold_secret`] say yes.

@@ -20,6 +20,8 @@ fn sh(dir: &Path, script: &str, sandboxed: bool, extra: &[&str]) -> Output {
         .env("GITHUB_TOKEN", "ghp_not_a_real_token_for_tests_0000")
         .env("AWS_SECRET_ACCESS_KEY", "not-a-real-key")
         .env("FOO", "bar")
+        // The audit log is tested on its own, in a log of its own.
+        .env("PALISADE_AUDIT", "off")
         .output()
         .expect("run")
 }
@@ -1228,6 +1230,89 @@ fn the_proxy_lets_allowed_domains_through_and_nothing_else() {
         base + 3,
         "no refused request reached the origin"
     );
+}
+
+/// A run is recorded in the audit log: one `allow` record for the run
+/// (profile, exit code), one `deny` record per distinct proxy refusal
+/// naming the rule and how to grant it, secrets in the command redacted;
+/// and the log still verifies.
+#[test]
+fn runs_and_proxy_refusals_are_recorded_in_the_audit_log() {
+    if !has("curl") {
+        return;
+    }
+    let d = dirs();
+    let (port, _hits) = origin();
+    let audit = d.outside.join("audit");
+    let key = d.outside.join("audit.key");
+    // A made-up token whose CRC-32 checksum is right, so the scanner finds
+    // it; written in pieces so that secret scanners of this file do not.
+    let token = concat!("ghp_", "R8vJq2LmN4pXs7TzW1yKc9HbD3fGa6", "1eB6nQ");
+    let script = format!(
+        "curl -s --noproxy '' -H 'Authorization: token {token}' http://example.com:{port}/; \
+         curl -s --noproxy '' http://example.com:{port}/again"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["run", "--allow-domain", "localhost", "--allow-port"])
+        .arg(port.to_string())
+        .args(["--", "sh", "-c", &script])
+        .current_dir(&d.proj)
+        .env("PALISADE_AUDIT_DIR", &audit)
+        .env("PALISADE_AUDIT_KEY_FILE", &key)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let log = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .arg("log")
+            .args(args)
+            .arg("--dir")
+            .arg(&audit)
+            .arg("--key")
+            .arg(&key)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let (code, out) = log(&["export"]);
+    assert_eq!(code, Some(0), "{out}");
+    let recs: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        recs.len(),
+        2,
+        "the run and one refusal (the same twice): {out}"
+    );
+    assert_eq!(recs[0]["agent"], "palisade-run");
+    assert_eq!(recs[0]["verdict"], "allow");
+    assert_eq!(recs[0]["rule"], "sandbox.profile.workspace");
+    assert!(
+        recs[0]["reason"].as_str().unwrap().contains("1 refused")
+            || recs[0]["reason"].as_str().unwrap().contains("2 refused"),
+        "{}",
+        recs[0]
+    );
+    assert_eq!(recs[1]["verdict"], "deny");
+    assert_eq!(recs[1]["rule"], "sandbox.network");
+    let action = recs[1]["action"].as_str().unwrap();
+    assert!(action.contains(&format!("example.com:{port}")), "{action}");
+    assert!(
+        recs[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not in allow_domains"),
+        "{}",
+        recs[1]
+    );
+    assert!(!out.contains(token), "the token is redacted: {out}");
+    assert!(out.contains("REDACTED"), "{out}");
+    let (code, out) = log(&["verify"]);
+    assert_eq!(code, Some(0), "{out}");
 }
 
 /// UDP to the host — here a DNS server stand-in on the host's loopback, the

@@ -152,6 +152,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     if a.list_profiles || a.show_profile.is_some() {
         return profiles(&a);
     }
+    let started = std::time::Instant::now();
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let project = match &a.project {
         Some(p) => std::fs::canonicalize(p)
@@ -203,6 +204,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let s = policy.sandbox();
         prof = prof.with_policy_domains(&s.allow_domains, &s.deny_domains);
     }
+    let prof_source = prof.sources.first().cloned();
     let rp = prof
         .plan(&project, home.as_deref())
         .with_context(|| format!("profile `{name}`"))?;
@@ -406,6 +408,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         verbose: a.verbose,
     };
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut explained: Vec<String> = Vec::new();
     let code = match launch::start(&plan) {
         Ok(running) => {
             // Only the sandbox may hold the write end now, so the reader
@@ -460,6 +463,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
                 p.shutdown();
             }
             if let Some(refusals) = reader.and_then(|t| t.join().ok()) {
+                explained = refusals.iter().filter_map(|r| context.explain(r)).collect();
                 let refused: Vec<String> = events
                     .lock()
                     .map(|v| {
@@ -488,6 +492,20 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         }
     };
     protected.finish();
+    let proxy_events = events.lock().map(|v| v.clone()).unwrap_or_default();
+    crate::audit::append_all(
+        run_records(&RunSummary {
+            command: &a.command.join(" "),
+            cwd: &cwd,
+            profile: name,
+            profile_source: prof_source.as_deref(),
+            code,
+            events: &proxy_events,
+            explained: &explained,
+            elapsed: started.elapsed(),
+        }),
+        "the sandboxed run was",
+    );
     if let Some(cg) = cgroup {
         let _ = cg.remove();
     }
@@ -498,6 +516,85 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let _ = std::fs::remove_dir_all(d);
     }
     Ok(code)
+}
+
+/// What a finished run leaves for the audit log.
+struct RunSummary<'a> {
+    command: &'a str,
+    cwd: &'a std::path::Path,
+    profile: &'a str,
+    profile_source: Option<&'a str>,
+    code: u8,
+    events: &'a [palisade_sandbox::proxy::ProxyEvent],
+    explained: &'a [String],
+    elapsed: std::time::Duration,
+}
+
+/// The audit records of a run (issue #8): one `allow` record for the run
+/// itself (profile, exit code, proxy counts), then one `deny` record per
+/// distinct refusal — by the proxy (rule `sandbox.network`) or, with
+/// `--explain`, read from the command's error messages (rule
+/// `sandbox.refusal`). The command is redacted of secrets.
+fn run_records(s: &RunSummary) -> Vec<palisade_audit::Entry> {
+    use palisade_sandbox::proxy::Verdict;
+    let refused: Vec<_> = s
+        .events
+        .iter()
+        .filter(|e| e.verdict == Verdict::Refused)
+        .collect();
+    let command = crate::audit::redact_text(s.command);
+    let base = palisade_audit::Entry {
+        agent: "palisade-run".into(),
+        cwd: Some(s.cwd.display().to_string()),
+        event: Some("run".into()),
+        action: format!("Run: {command}"),
+        layer: Some("profile".into()),
+        source: s.profile_source.map(str::to_string),
+        ..Default::default()
+    };
+    let mut out = vec![palisade_audit::Entry {
+        verdict: "allow".into(),
+        rule: Some(format!("sandbox.profile.{}", s.profile)),
+        reason: format!(
+            "ran in the sandbox with profile `{}`; exit code {}; {} network request(s) \
+             allowed, {} refused",
+            s.profile,
+            s.code,
+            s.events.len() - refused.len(),
+            refused.len()
+        ),
+        duration_us: s.elapsed.as_micros().try_into().unwrap_or(u64::MAX),
+        ..base.clone()
+    }];
+    let mut seen = std::collections::HashSet::new();
+    for e in refused {
+        if seen.insert((e.host.clone(), e.port, e.rule.clone())) {
+            out.push(palisade_audit::Entry {
+                event: Some("proxy".into()),
+                action: format!("{} {}:{} (from: {command})", e.protocol, e.host, e.port),
+                verdict: "deny".into(),
+                rule: Some("sandbox.network".into()),
+                reason: format!(
+                    "refused by the proxy ({}); {}",
+                    e.rule,
+                    proxy_grant(&e.rule, &e.host, e.port)
+                ),
+                ..base.clone()
+            });
+        }
+    }
+    for x in s.explained {
+        if seen.insert((x.clone(), 0, String::new())) {
+            out.push(palisade_audit::Entry {
+                event: Some("refusal".into()),
+                verdict: "deny".into(),
+                rule: Some("sandbox.refusal".into()),
+                reason: x.clone(),
+                ..base.clone()
+            });
+        }
+    }
+    out
 }
 
 /// `--list-profiles` and `--show-profile NAME`.
