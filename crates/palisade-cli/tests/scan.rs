@@ -27,6 +27,8 @@ fn scan_in(dir: &Path, args: &[&str]) -> Output {
         .env_remove("XDG_DATA_HOME")
         .env_remove("XDG_CONFIG_HOME")
         .env("XDG_CACHE_HOME", dir.join(".cache"))
+        // The audit log is tested on its own, outside the scanned tree.
+        .env("PALISADE_AUDIT", "off")
         .output()
         .expect("run palisade")
 }
@@ -1122,4 +1124,69 @@ fn clean_agent_configuration_has_no_findings_and_info_never_fails() {
     let f = json_lines(&o);
     assert_eq!(config_findings(&f).len(), 1);
     assert_eq!(f[0]["level"], "info");
+}
+
+/// Issue #8: a scan's findings go to the audit log — a summary record and
+/// one record per finding with its rule and place — and secret values
+/// never do.
+#[test]
+fn scan_findings_are_recorded_in_the_audit_log_without_the_secrets() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path().join("proj");
+    std::fs::create_dir_all(&p).unwrap();
+    risky_config_tree(&p);
+    std::fs::write(p.join("config.py"), db_url(OLD)).unwrap();
+    let audit = t.path().join("audit");
+    let key = t.path().join("audit.key");
+    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["scan", "--format", "json", "."])
+        .current_dir(&p)
+        .env("HOME", &p)
+        .env("XDG_CACHE_HOME", p.join(".cache"))
+        .env("PALISADE_AUDIT_DIR", &audit)
+        .env("PALISADE_AUDIT_KEY_FILE", &key)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let findings = json_lines(&o);
+    let log = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["log", "export", "--dir"])
+        .arg(&audit)
+        .arg("--key")
+        .arg(&key)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&log.stdout);
+    let recs: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(recs.len(), findings.len() + 1, "{text}");
+    assert_eq!(recs[0]["agent"], "palisade-scan");
+    assert_eq!(recs[0]["verdict"], "block");
+    let rules: Vec<&str> = recs[1..]
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"secret.database.postgres"), "{rules:?}");
+    let bypass = recs
+        .iter()
+        .find(|r| r["action"] == "Scan: ./.claude/settings.json:3")
+        .unwrap_or_else(|| panic!("no record of the bypass setting: {text}"));
+    assert!(
+        bypass["reason"].as_str().unwrap().contains("fix:"),
+        "{bypass}"
+    );
+    assert!(
+        !text.contains(OLD),
+        "the password is not in the log: {text}"
+    );
+    let verify = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["log", "verify", "--dir"])
+        .arg(&audit)
+        .arg("--key")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "{verify:?}");
 }

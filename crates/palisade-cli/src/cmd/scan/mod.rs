@@ -533,7 +533,79 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let failing = found
         .iter()
         .any(|f| !f.informational() && a.fail_on.admits(f.level()));
+    crate::audit::append_all(
+        audit_records(&paths, &found, |f| {
+            !f.informational() && a.fail_on.admits(f.level())
+        }),
+        "the scan's findings were",
+    );
     Ok(if failing { exit::DENY } else { exit::OK })
+}
+
+/// The most findings of one scan the audit log gets a record each for;
+/// the summary record counts them all.
+const AUDIT_FINDINGS: usize = 200;
+
+/// The audit records of a scan (issue #8): a summary (`block` when a
+/// finding fails the scan, else `pass`), then one record per finding,
+/// `block` or `warn` as `blocks` says, up to [`AUDIT_FINDINGS`]. Secret
+/// values never reach the log: a secret's record names its rule and place.
+fn audit_records(
+    paths: &[PathBuf],
+    found: &[Found],
+    blocks: impl Fn(&Found) -> bool,
+) -> Vec<palisade_audit::Entry> {
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|d| d.display().to_string());
+    let targets: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let blocking = found.iter().filter(|f| blocks(f)).count();
+    let base = palisade_audit::Entry {
+        agent: "palisade-scan".into(),
+        cwd,
+        event: Some("scan".into()),
+        layer: Some("built-in".into()),
+        ..Default::default()
+    };
+    let mut out = vec![palisade_audit::Entry {
+        action: format!("Scan: {}", targets.join(" ")),
+        verdict: if blocking > 0 { "block" } else { "pass" }.into(),
+        reason: format!(
+            "{} finding(s), {blocking} failing the scan{}",
+            found.len(),
+            if found.len() > AUDIT_FINDINGS {
+                format!("; the first {AUDIT_FINDINGS} are recorded one by one")
+            } else {
+                String::new()
+            }
+        ),
+        ..base.clone()
+    }];
+    for f in found.iter().take(AUDIT_FINDINGS) {
+        let (line, _) = f.position();
+        let at = if line > 0 {
+            format!("{}:{line}", f.path())
+        } else {
+            f.path().to_string()
+        };
+        let reason = match f {
+            Found::Secret(l) => format!(
+                "a secret ({}, {} confidence); the value is not recorded",
+                l.finding.rule_id,
+                report::confidence_name(l.finding.confidence)
+            ),
+            Found::Dependency(d) => d.message.clone(),
+            Found::Config(c) => format!("{}; fix: {}", c.finding.message, c.finding.fix),
+        };
+        out.push(palisade_audit::Entry {
+            action: format!("Scan: {at}"),
+            verdict: if blocks(f) { "block" } else { "warn" }.into(),
+            rule: Some(f.rule_id().to_string()),
+            reason: crate::audit::redact_text(&reason),
+            ..base.clone()
+        });
+    }
+    out
 }
 
 /// The dependency checker: the advisory store in the default directory
