@@ -1,5 +1,5 @@
 //! Fuzzes the agent-configuration audit: Claude Code settings, `.mcp.json`,
-//! Codex `config.toml` and Gemini CLI `settings.json` come from cloned
+//! `~/.claude.json`, Codex `config.toml` and Gemini CLI `settings.json` come from cloned
 //! repositories, so the audit (its comment blanking, JSON line locator and
 //! TOML key finder) must never panic, and every line it reports must lie
 //! inside the text. The first byte picks the file kind.
@@ -16,10 +16,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let findings = match kind % 4 {
+    let findings = match kind % 5 {
         0 => audit::audit_claude_settings(".claude/settings.json", text, Layer::Project),
         1 => audit::audit_mcp_json(".mcp.json", text, Layer::Project),
         2 => audit::audit_codex_config(".codex/config.toml", text, Layer::Project),
+        3 => audit::audit_claude_json("~/.claude.json", text),
         _ => audit::audit_gemini_settings(".gemini/settings.json", text, Layer::Project),
     };
     let lines = text.lines().count().max(1);

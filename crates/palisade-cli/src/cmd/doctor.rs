@@ -187,7 +187,8 @@ fn config_check(root: &std::path::Path, home: &std::path::Path) -> Check {
     use palisade_core::Layer;
     use palisade_policy::audit::{self, ConfigFinding, Severity};
     type Audit = fn(&str, &str, Layer) -> Vec<ConfigFinding>;
-    let files: [(std::path::PathBuf, Layer, Audit); 9] = [
+    let user_state = |p: &str, text: &str, _: Layer| audit::audit_claude_json(p, text);
+    let files: [(std::path::PathBuf, Layer, Audit); 10] = [
         (
             "/etc/claude-code/managed-settings.json".into(),
             Layer::Managed,
@@ -198,6 +199,7 @@ fn config_check(root: &std::path::Path, home: &std::path::Path) -> Check {
             Layer::User,
             audit::audit_claude_settings,
         ),
+        (home.join(".claude.json"), Layer::User, user_state),
         (
             home.join(".codex/config.toml"),
             Layer::User,

@@ -32,7 +32,7 @@ mod gemini;
 mod json;
 mod launch;
 
-pub use claude::{audit_claude_settings, audit_mcp_json};
+pub use claude::{audit_claude_json, audit_claude_settings, audit_mcp_json};
 pub use codex::audit_codex_config;
 pub use gemini::audit_gemini_settings;
 pub use launch::{container_host_access, fetched_code, unpinned_package};

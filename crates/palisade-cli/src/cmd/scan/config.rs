@@ -18,6 +18,9 @@ pub enum ConfigKind {
     Codex,
     /// Gemini CLI `settings.json` under `.gemini/`.
     Gemini,
+    /// Claude Code's state file `~/.claude.json` (user and local-scope MCP
+    /// servers, approved tools).
+    ClaudeJson,
 }
 
 /// The kind of agent file at `path`, judged by its name and directory.
@@ -30,6 +33,7 @@ pub fn kind_of(path: &Path) -> Option<ConfigKind> {
         .unwrap_or("");
     match (dir, name) {
         (_, ".mcp.json") => Some(ConfigKind::Mcp),
+        (_, ".claude.json") => Some(ConfigKind::ClaudeJson),
         (_, "managed-settings.json") => Some(ConfigKind::Claude),
         (".claude", "settings.json" | "settings.local.json") => Some(ConfigKind::Claude),
         (".codex", "config.toml") => Some(ConfigKind::Codex),
@@ -81,6 +85,7 @@ pub fn audit_file(path: &str, kind: ConfigKind, text: &str, home: &Path) -> Vec<
         ConfigKind::Mcp => audit::audit_mcp_json(path, text, layer),
         ConfigKind::Codex => audit::audit_codex_config(path, text, layer),
         ConfigKind::Gemini => audit::audit_gemini_settings(path, text, layer),
+        ConfigKind::ClaudeJson => audit::audit_claude_json(path, text),
     };
     found
         .into_iter()
