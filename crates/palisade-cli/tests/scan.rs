@@ -335,6 +335,7 @@ fn stdin_identical_files_and_human_output_with_rotation_advice() {
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
         .args(["scan", "--format", "json", "-"])
+        .env("PALISADE_AUDIT", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -407,6 +408,7 @@ fn pre_commit_framework_runs_the_shipped_hook() {
             .arg("palisade-secrets")
             .current_dir(p)
             .env("PATH", &path)
+            .env("PALISADE_AUDIT", "off")
             .env("PRE_COMMIT_HOME", p.join(".pre-commit-home"))
             .output()
             .expect("run pre-commit")
