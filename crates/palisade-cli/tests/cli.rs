@@ -224,3 +224,70 @@ fn doctor_reports_high_risk_agent_configuration() {
     );
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// Issue #8: `palisade doctor` verifies the audit log, fails when it was
+/// edited, and its own self-tests add nothing to it.
+#[test]
+fn doctor_verifies_the_audit_log_and_does_not_write_to_it() {
+    let e = env();
+    let audit_check = |o: &Output| -> Value {
+        let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+        v["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["check"] == "audit log")
+            .expect("audit log check")
+            .clone()
+    };
+    let mut hook = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["hook", "claude-code"])
+        .env_clear()
+        .env("HOME", &e.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .current_dir(&e.proj)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = serde_json::json!({"session_id": "s1", "cwd": e.proj,
+        "permission_mode": "default", "hook_event_name": "PreToolUse",
+        "tool_name": "Bash", "tool_input": {"command": "rm -rf ~"}});
+    std::io::Write::write_all(
+        &mut hook.stdin.take().unwrap(),
+        input.to_string().as_bytes(),
+    )
+    .unwrap();
+    hook.wait_with_output().unwrap();
+    let check = audit_check(&palisade(&e, &["doctor", "--json"]));
+    assert_eq!(check["ok"], true, "{check}");
+    assert!(
+        check["detail"]
+            .as_str()
+            .unwrap()
+            .contains("verifies, 1 records"),
+        "{check}"
+    );
+    // Twice: the first doctor's sandbox and hook self-tests left nothing.
+    let check = audit_check(&palisade(&e, &["doctor", "--json"]));
+    assert!(
+        check["detail"]
+            .as_str()
+            .unwrap()
+            .contains("verifies, 1 records"),
+        "{check}"
+    );
+    let seg = e
+        .home
+        .join(".local/state/palisade/audit/segment-000001.jsonl");
+    let text = std::fs::read_to_string(&seg).unwrap();
+    std::fs::write(&seg, text.replacen("\"deny\"", "\"allow\"", 1)).unwrap();
+    let o = palisade(&e, &["doctor", "--json"]);
+    let check = audit_check(&o);
+    assert_eq!(check["ok"], false, "{check}");
+    assert!(
+        check["detail"].as_str().unwrap().contains("hash-mismatch"),
+        "{check}"
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

@@ -114,6 +114,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         }
     }
     checks.push(config_check(&root, &h));
+    checks.push(audit_check());
     let (_, opts) = setup(Some(cwd.clone()), &a.policy, "doctor", None, None);
     let policy = Policy::load(&opts);
     let sandbox_required = policy.as_ref().is_ok_and(|p| p.sandbox().bash);
@@ -177,6 +178,77 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         );
     }
     Ok(if ok { exit::OK } else { exit::DENY })
+}
+
+/// The audit log: where it is, whether `palisade log verify` passes, how
+/// many records it holds, and whether the seal key is private. Logging
+/// switched off (`PALISADE_AUDIT=off`) is reported, not failed; a log that
+/// does not verify fails the check.
+fn audit_check() -> Check {
+    use std::os::unix::fs::PermissionsExt as _;
+    let name = "audit log".to_string();
+    if matches!(
+        std::env::var("PALISADE_AUDIT").as_deref(),
+        Ok("off" | "0" | "false")
+    ) {
+        return Check {
+            name,
+            ok: true,
+            detail: "off in this environment (PALISADE_AUDIT): decisions are not recorded".into(),
+        };
+    }
+    let Some(log) = palisade_audit::Log::default_location() else {
+        return Check {
+            name,
+            ok: false,
+            detail: "no location for the log: HOME is not set".into(),
+        };
+    };
+    let key = match std::fs::metadata(log.key_path()) {
+        Ok(m) if m.permissions().mode() & 0o077 != 0 => format!(
+            "; the key {} is readable by others (mode {:o}): chmod 600 it",
+            log.key_path().display(),
+            m.permissions().mode() & 0o777
+        ),
+        Ok(_) => String::new(),
+        Err(_) => format!("; no key yet at {}", log.key_path().display()),
+    };
+    match palisade_audit::verify(&log) {
+        Ok(r) if r.ok() => Check {
+            name,
+            ok: key.is_empty() || key.starts_with("; no key"),
+            detail: format!(
+                "{}: verifies, {} records in {} segments{}{key}",
+                log.dir().display(),
+                r.records - r.seals,
+                r.segments,
+                if r.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} crash warnings)", r.warnings.len())
+                }
+            ),
+        },
+        Ok(r) => Check {
+            name,
+            ok: false,
+            detail: match r.problem {
+                Some(p) => format!(
+                    "{}: DOES NOT VERIFY at {}: {} [{}]; run `palisade log verify`",
+                    log.dir().display(),
+                    p.at,
+                    p.message,
+                    p.code
+                ),
+                None => "does not verify".into(),
+            },
+        },
+        Err(e) => Check {
+            name,
+            ok: false,
+            detail: format!("cannot be read: {e}"),
+        },
+    }
 }
 
 /// The configuration audit of the project at `root` and the user at
@@ -281,6 +353,7 @@ fn sandbox_check(required: bool) -> Check {
         .and_then(|exe| {
             Command::new(exe)
                 .args(["run", "-v", "--", "true"])
+                .env("PALISADE_AUDIT", "off")
                 .current_dir(&dir)
                 .stdin(Stdio::null())
                 .output()
@@ -344,6 +417,8 @@ fn self_test(cmd: &str, cwd: &std::path::Path) -> Check {
     let child = Command::new("sh")
         .arg("-c")
         .arg(cmd)
+        // A test event, not an agent's action: kept out of the audit log.
+        .env("PALISADE_AUDIT", "off")
         .current_dir(cwd)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
