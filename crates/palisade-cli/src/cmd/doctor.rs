@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 /// any setting (disableAllHooks, allowManagedHooksOnly) would silently skip it,
 /// and a summary of the agent configuration audit (`palisade scan --checks
 /// config`) of this project's and the user's settings: high-severity
-/// findings fail the check.
+/// findings fail the check; and whether the audit log verifies (`palisade
+/// log verify`) with its key private.
 ///
 /// Exit status: 0 when the hook is wired and working, 1 otherwise.
 #[derive(clap::Args, Debug)]
