@@ -43,8 +43,8 @@ const WORKERS: usize = 4;
 ///   palisade ui --dir ./audit --key ./audit.key
 ///                                        a copy of another machine's log
 ///
-/// Over SSH, forward the port (ssh -L 8765:127.0.0.1:8765 host) and open
-/// the printed URL locally.
+/// Over SSH, forward the same port number (ssh -L 8765:127.0.0.1:8765 host,
+/// then palisade ui --port 8765 there) and open the printed URL locally.
 ///
 /// Exit codes: 2 if the port cannot be bound; otherwise it runs until
 /// interrupted.

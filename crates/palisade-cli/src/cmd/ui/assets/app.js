@@ -223,14 +223,14 @@
   }
 
   async function refresh() {
-    try {
-      $('error').hidden = true;
-      await loadSummary();
-    } catch (e) {
+    $('error').hidden = true;
+    const summary = loadSummary().catch((e) => {
       $('error').hidden = false;
       $('error').textContent = 'Could not load the summary: ' + String(e.message || e);
-    }
-    await loadDecisions();
+    });
+    await Promise.all([summary, loadDecisions()]);
+    // Milliseconds from navigation to a complete page, for bench/ui_load.py.
+    document.body.dataset.loadMs = String(Math.round(performance.now()));
     document.body.dataset.summary = 'ready';
   }
 
