@@ -26,6 +26,7 @@ use std::process::ExitCode;
 ///   palisade run -- npm test              run a command confined (writes only in the project)
 ///   cmd | palisade redact                 replace secrets in a stream with [REDACTED:<kind>]
 ///   palisade log tail                     the newest decisions (`palisade log verify` checks the log)
+///   palisade ui                           a local web page over the log: decisions, rules, sessions
 ///
 /// Exit codes: 0 ok / allow / pass, 1 deny, 2 usage or configuration error,
 /// 3 ask. `palisade hook` follows the agent's protocol instead.
@@ -56,6 +57,7 @@ enum Command {
     Redact(cmd::redact::Args),
     Db(cmd::db::Args),
     Log(cmd::log::Args),
+    Ui(cmd::ui::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,5 +74,6 @@ fn main() -> ExitCode {
         Command::Redact(a) => exit::report(cmd::redact::run(a)),
         Command::Db(a) => exit::report(cmd::db::run(a)),
         Command::Log(a) => exit::report(cmd::log::run(a)),
+        Command::Ui(a) => exit::report(cmd::ui::run(a)),
     }
 }

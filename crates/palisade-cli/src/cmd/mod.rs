@@ -10,3 +10,4 @@ pub mod redact;
 pub mod rules;
 pub mod run;
 pub mod scan;
+pub mod ui;
