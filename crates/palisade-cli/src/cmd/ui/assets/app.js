@@ -128,13 +128,22 @@
         g.appendChild(r);
       }
     });
-    const label = (i, anchor) => {
+    const stamp = (i) => {
       const ms = t.buckets[i].start_ms;
-      const text = t.unit === 'day' ? time(ms).slice(0, 10) : time(ms).slice(5, 16);
-      g.appendChild(svg('text', { x: pad + i * bw + (anchor === 'end' ? bw : 0), y: H + 16, class: 'axis', 'text-anchor': anchor }, text));
+      return t.unit === 'day' ? time(ms).slice(0, 10) : time(ms).slice(5, 16);
     };
-    label(0, 'start');
-    if (t.buckets.length > 1) label(t.buckets.length - 1, 'end');
+    const label = (x, anchor, text) =>
+      g.appendChild(svg('text', { x, y: H + 16, class: 'axis', 'text-anchor': anchor }, text));
+    const last = t.buckets.length - 1;
+    if (last === 0) {
+      label(pad, 'start', stamp(0));
+    } else if (t.buckets.length * bw < 240) {
+      // Too narrow for a label at each end: one label for the range.
+      label(pad, 'start', `${stamp(0)} – ${stamp(last)}`);
+    } else {
+      label(pad, 'start', stamp(0));
+      label(pad + t.buckets.length * bw, 'end', stamp(last));
+    }
     chart.appendChild(g);
     $('legend').replaceChildren(...order.map((v) => el('span', { class: 'legend' }, verdictBadge(v), ` ${verdicts[v]}`)));
   }
