@@ -46,9 +46,7 @@ impl UreqClient {
 
     fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, ureq::Error> {
         let (parts, body) = request.into_parts();
-        let mut resp = self
-            .agent
-            .run(Request::from_parts(parts, body.to_vec()))?;
+        let mut resp = self.agent.run(Request::from_parts(parts, body.to_vec()))?;
         let status = resp.status();
         let body = resp
             .body_mut()

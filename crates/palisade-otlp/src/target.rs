@@ -114,7 +114,10 @@ impl Target {
             } else if let Some(u) = var(&signal_var) {
                 (u.trim().to_string(), signal_var)
             } else if let Some(base) = var("OTEL_EXPORTER_OTLP_ENDPOINT") {
-                (join(base.trim(), path), "OTEL_EXPORTER_OTLP_ENDPOINT".into())
+                (
+                    join(base.trim(), path),
+                    "OTEL_EXPORTER_OTLP_ENDPOINT".into(),
+                )
             } else {
                 return Ok(None);
             };
@@ -260,7 +263,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Some(n) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(n) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(n);
                 i += 3;
                 continue;
@@ -308,7 +314,10 @@ mod tests {
                 .unwrap();
             assert_eq!(
                 urls(&t),
-                (Some("http://c:4318/v1/logs"), Some("http://c:4318/v1/metrics"))
+                (
+                    Some("http://c:4318/v1/logs"),
+                    Some("http://c:4318/v1/metrics")
+                )
             );
         }
         // A per-signal variable is used as-is and beats the generic one.
@@ -316,13 +325,19 @@ mod tests {
             &both(),
             &env_of(&[
                 ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"),
-                ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "https://logs.example/ingest"),
+                (
+                    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+                    "https://logs.example/ingest",
+                ),
             ]),
         )
         .unwrap();
         assert_eq!(
             urls(&t),
-            (Some("https://logs.example/ingest"), Some("http://c:4318/v1/metrics"))
+            (
+                Some("https://logs.example/ingest"),
+                Some("http://c:4318/v1/metrics")
+            )
         );
         // Only a logs endpoint: metrics have nowhere to go and are not sent.
         let t = Target::resolve(
@@ -362,8 +377,11 @@ mod tests {
             Target::resolve(&both(), &env_of(&[])),
             Err(OtlpError::NoEndpoint)
         ));
-        let e = Target::resolve(&both(), &env_of(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "c:4318")]))
-            .unwrap_err();
+        let e = Target::resolve(
+            &both(),
+            &env_of(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "c:4318")]),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "OTEL_EXPORTER_OTLP_ENDPOINT: `c:4318/v1/logs` is not an http:// or https:// URL"
@@ -376,9 +394,15 @@ mod tests {
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
             ("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf"),
-            ("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20t0k,x-team = sec "),
+            (
+                "OTEL_EXPORTER_OTLP_HEADERS",
+                "authorization=Bearer%20t0k,x-team = sec ",
+            ),
             ("OTEL_SERVICE_NAME", "palisade-ci"),
-            ("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod,service.name=ignored,host.name=build-7"),
+            (
+                "OTEL_RESOURCE_ATTRIBUTES",
+                "deployment.environment=prod,service.name=ignored,host.name=build-7",
+            ),
         ]);
         let mut s = both();
         s.headers.insert("x-team".into(), "from-config".into());
@@ -394,7 +418,10 @@ mod tests {
             t.resource,
             vec![
                 ("service.name".to_string(), "palisade-ci".to_string()),
-                ("service.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+                (
+                    "service.version".to_string(),
+                    env!("CARGO_PKG_VERSION").to_string()
+                ),
                 ("host.name".to_string(), "build-7".to_string()),
                 ("deployment.environment".to_string(), "prod".to_string()),
             ]
