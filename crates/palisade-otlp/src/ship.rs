@@ -248,6 +248,15 @@ impl Shipper {
         Ok((cur, rest))
     }
 
+    /// Every record of the log, as [`Shipper::unsent`] would return them
+    /// after [`Shipper::reset`] (for a dry run of `--from-start`).
+    ///
+    /// # Errors
+    /// [`OtlpError::Audit`] if the log cannot be read.
+    pub fn unsent_from_start(&self) -> Result<Vec<Stored>, OtlpError> {
+        Ok(self.log.read(1)?)
+    }
+
     /// How many decision records wait to be shipped.
     ///
     /// # Errors

@@ -298,9 +298,9 @@ pub(crate) fn merge_audit(
 }
 
 /// Reads `[audit]` and `[telemetry]` from the managed and user
-/// `palisade.toml` only, without the rest of the policy: for the shipper,
-/// and for hook events that load no policy. Returns the settings and any
-/// warnings.
+/// `palisade.toml`, without the rest of the policy: for the shipper, and
+/// for hook events that load no policy. Returns the settings and the
+/// warnings (one per other `palisade.toml` that sets either section).
 ///
 /// # Errors
 /// [`PolicyError`] if one of those two files exists but cannot be read
@@ -311,10 +311,17 @@ pub fn load_audit_and_telemetry(
     let mut tel = Vec::new();
     let mut aud = Vec::new();
     for (layer, path, _) in opts.candidates() {
-        if !trusted(layer) || path.extension().is_none_or(|e| e != "toml") {
+        if path.extension().is_none_or(|e| e != "toml") {
             continue;
         }
-        let Some(mut fs) = crate::layer::read_file(&path, false)? else {
+        // Other layers are read only to warn that they are ignored; a
+        // broken one is not this loader's error.
+        let read = crate::layer::read_file(&path, false);
+        let Some(mut fs) = (if trusted(layer) {
+            read?
+        } else {
+            read.ok().flatten()
+        }) else {
             continue;
         };
         if let Some(t) = fs.telemetry.take() {
@@ -505,8 +512,9 @@ mod tests {
             .filter(|w| w.contains("ignored: it is honoured only"))
             .collect();
         assert_eq!(ignored.len(), 2, "{:#?}", p.warnings);
-        let (a, t, _) = load_audit_and_telemetry(&opts).unwrap();
+        let (a, t, w) = load_audit_and_telemetry(&opts).unwrap();
         assert_eq!(&a, p.audit());
         assert_eq!(&t, p.telemetry());
+        assert_eq!(w.len(), 2, "{w:#?}");
     }
 }
