@@ -1,6 +1,8 @@
 //! The shipper against a real OTLP/HTTP receiver on 127.0.0.1 (issue #8):
 //! outage, recovery, exactly-once on the happy path, refusals.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use palisade_audit::{Entry, Log};
 use palisade_otlp::receiver::{attr, proto, Receiver};
 use palisade_otlp::{names, Options, OtlpError, Protocol, Settings, Shipper, Target};

@@ -145,7 +145,8 @@ pub fn run(a: &crate::cmd::log::Args, s: &ShipArgs) -> anyhow::Result<u8> {
             Err(OtlpError::Busy { .. }) if s.background => return Ok(crate::exit::OK),
             Err(e @ OtlpError::Export { .. }) => {
                 let waiting = shipper.pending().map(|p| p.records).unwrap_or(0);
-                if !s.background && !(s.follow && was_down) {
+                let repeat = s.follow && was_down;
+                if !s.background && !repeat {
                     eprintln!("palisade: error: {e}");
                     eprintln!(
                         "palisade: nothing lost; {waiting} records waiting, will be re-sent by the next `palisade log ship`{}",
