@@ -13,7 +13,7 @@ Wall time from spawn to exit, as Claude Code sees it.
 """
 import json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
-exe = sys.argv[1] if len(sys.argv) > 1 else "target/release/palisade"
+exe = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "target/release/palisade")
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 300
 s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
 root = tempfile.mkdtemp()
