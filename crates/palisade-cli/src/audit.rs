@@ -5,7 +5,9 @@
 use palisade_agents::claude_code::{Answer, Event};
 use palisade_audit::{Entry, Log};
 use palisade_core::{Action, Decision, PermissionMode};
+use palisade_policy::{AuditSettings, LoadOptions, TelemetrySettings};
 use serde_json::Value;
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The most characters of an action's text a record keeps (after redaction).
@@ -22,14 +24,53 @@ pub const BYPASS_FLAG: &str = "bypass-permissions";
 pub struct Trace {
     /// The policy's decision, when one was made.
     pub decision: Option<Decision>,
+    /// `[audit]` and `[telemetry]` from the policy the hook loaded (events
+    /// that load no policy read just those two sections).
+    pub settings: Option<(AuditSettings, TelemetrySettings)>,
+    /// The managed layer's directory, when the hook was given one.
+    pub managed_dir: Option<PathBuf>,
 }
 
-/// Whether the hook logs: on unless `PALISADE_AUDIT` is `off`, `0` or `false`.
-fn enabled() -> bool {
-    !matches!(
-        std::env::var("PALISADE_AUDIT").as_deref(),
-        Ok("off" | "0" | "false")
-    )
+/// Whether the hook logs: `PALISADE_AUDIT` (`off`, `0`, `false` / `on`,
+/// `1`, `true`) overrides `[audit] enabled`.
+fn enabled(settings: &AuditSettings) -> bool {
+    match std::env::var("PALISADE_AUDIT").as_deref() {
+        Ok("off" | "0" | "false") => false,
+        Ok("on" | "1" | "true") => true,
+        _ => settings.enabled,
+    }
+}
+
+/// Whether each record is fsynced: `PALISADE_AUDIT_FSYNC` (`1`, `on`,
+/// `true` / `0`, `off`, `false`) overrides `[audit] fsync`.
+fn fsync(settings: &AuditSettings) -> bool {
+    match std::env::var("PALISADE_AUDIT_FSYNC").as_deref() {
+        Ok("1" | "on" | "true") => true,
+        Ok("0" | "off" | "false") => false,
+        _ => settings.fsync,
+    }
+}
+
+/// The log's directory: `$PALISADE_AUDIT_DIR`, else `[audit] dir`, else
+/// the default (`$XDG_STATE_HOME/palisade/audit`, `~/.local/state/…`).
+pub fn log_dir(settings: &AuditSettings) -> Option<PathBuf> {
+    if std::env::var_os("PALISADE_AUDIT_DIR").is_some_and(|v| !v.is_empty()) {
+        return Log::default_dir();
+    }
+    settings.dir.clone().or_else(Log::default_dir)
+}
+
+/// `[audit]` and `[telemetry]` from the managed and user files, for a
+/// command that loads no policy; defaults (with a warning) if one of
+/// those files is broken.
+pub fn settings_for(opts: &LoadOptions) -> (AuditSettings, TelemetrySettings) {
+    match palisade_policy::load_audit_and_telemetry(opts) {
+        Ok((a, t, _)) => (a, t),
+        Err(e) => {
+            eprintln!("palisade: warning: [audit]/[telemetry] not read: {e}");
+            (AuditSettings::default(), TelemetrySettings::default())
+        }
+    }
 }
 
 /// Appends the record of one hook call. `event` is `None` when the input
@@ -42,30 +83,46 @@ pub fn record(
     started: Instant,
     redact: impl Fn(&str) -> String,
 ) {
-    if !enabled() {
+    let (audit, telemetry) = trace.settings.clone().unwrap_or_default();
+    if !enabled(&audit) {
         return;
     }
-    let entry = entry(agent, event, answer, trace, started, redact);
-    append_all(vec![entry], "the decision was");
-}
-
-/// Appends records of other components (`palisade run`'s refusals,
-/// `palisade scan`'s findings) in one batch, if logging is on. `what`
-/// names them in the warning printed when they cannot be written.
-pub fn append_all(entries: Vec<Entry>, what: &str) {
-    if entries.is_empty() || !enabled() {
-        return;
-    }
-    let Some(log) = Log::default_location() else {
+    let (Some(dir), Some(key)) = (log_dir(&audit), palisade_audit::Key::default_path()) else {
         return;
     };
-    let fsync = matches!(
-        std::env::var("PALISADE_AUDIT_FSYNC").as_deref(),
-        Ok("1" | "on" | "true")
-    );
-    if let Err(e) = log.fsync(fsync).append_all(entries) {
-        eprintln!("palisade: warning: {what} not written to the audit log: {e}");
+    let log = Log::new(dir, key).fsync(fsync(&audit));
+    let entry = entry(agent, event, answer, trace, started, redact);
+    if let Err(e) = log.append(entry) {
+        eprintln!("palisade: warning: the decision was not written to the audit log: {e}");
+        return;
     }
+    crate::ship_trigger::maybe_start(&log, &telemetry, trace.managed_dir.as_deref());
+}
+
+/// Appends the records of other components (`palisade run`'s run and
+/// refusals, `palisade scan`'s findings) in one batch, with the `[audit]`
+/// and `[telemetry]` settings of the managed and user files (`flags` may
+/// name another managed directory). `what` names the records in the
+/// warning printed when they cannot be written; a failure never changes
+/// the command's result.
+pub fn append_all(entries: Vec<Entry>, what: &str, flags: &crate::env::PolicyFlags) {
+    if entries.is_empty() {
+        return;
+    }
+    let opts = crate::env::setup(None, flags, "palisade", None, None).1;
+    let (audit, telemetry) = settings_for(&opts);
+    if !enabled(&audit) {
+        return;
+    }
+    let (Some(dir), Some(key)) = (log_dir(&audit), palisade_audit::Key::default_path()) else {
+        return;
+    };
+    let log = Log::new(dir, key).fsync(fsync(&audit));
+    if let Err(e) = log.append_all(entries) {
+        eprintln!("palisade: warning: {what} not written to the audit log: {e}");
+        return;
+    }
+    crate::ship_trigger::maybe_start(&log, &telemetry, flags.managed_dir.as_deref());
 }
 
 fn entry(

@@ -9,6 +9,7 @@ mod audit;
 mod cmd;
 mod crash;
 mod env;
+mod ship_trigger;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -20,6 +20,8 @@
 //!
 //! [sandbox]                            # see the `sandbox` module: how the hook confines Bash commands
 //! [supply]                             # see the `supply` module: the dependency gate
+//! [telemetry]                          # see the `telemetry` module: OTLP export (managed and user files only)
+//! [audit]                              # see the `telemetry` module: the audit log (managed and user files only)
 //! bash = "on"
 //! profile = "workspace"
 //! ```
@@ -42,6 +44,8 @@ struct File {
     rule: Vec<Rule>,
     sandbox: Option<crate::sandbox::SandboxFile>,
     supply: Option<crate::supply::SupplyFile>,
+    telemetry: Option<crate::telemetry::TelemetryFile>,
+    audit: Option<crate::telemetry::AuditFile>,
 }
 
 #[derive(Deserialize, Default)]
@@ -96,6 +100,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
             None => e.message().to_string(),
         },
     })?;
+    let lines = LineIndex::new(text);
     let mut out = FileSettings {
         default_mode: f.policy.default_mode,
         additional_directories: f.policy.additional_directories,
@@ -105,6 +110,8 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
         protected_branches: f.policy.protected_branches,
         sandbox: f.sandbox.map(|s| s.check(path)).transpose()?,
         supply: f.supply.map(|s| s.check(path)).transpose()?,
+        telemetry: f.telemetry.map(|t| t.check(path, &lines)).transpose()?,
+        audit: f.audit,
         ..FileSettings::default()
     };
     if let Some(m) = f.policy.fail_mode {
@@ -121,7 +128,6 @@ pub fn parse(path: &Path, text: &str) -> Result<FileSettings, PolicyError> {
             }
         });
     }
-    let lines = LineIndex::new(text);
     for (list, verdict) in [
         (&f.permissions.deny, Verdict::Deny),
         (&f.permissions.ask, Verdict::Ask),

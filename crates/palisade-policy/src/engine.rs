@@ -9,6 +9,7 @@ use crate::path::{candidates, compile_glob, resolve_lexical, Anchors, PathGlob};
 use crate::rule::{self, domain_matches, host_of, Matcher, PathTool, PermissionRule};
 use crate::sandbox::{self, SandboxSettings};
 use crate::supply::{self, SupplySettings};
+use crate::telemetry::{self, AuditSettings, TelemetrySettings};
 use palisade_core::{Action, Context, Decision, Layer, Reason, Source, Verdict};
 use palisade_shell::{analyze, effects, Analysis, Effect, Origin, SimpleCommand};
 use std::collections::HashSet;
@@ -92,6 +93,10 @@ pub struct Policy {
     sandbox: SandboxSettings,
     /// The dependency gate's settings ([`Policy::supply`]).
     supply: SupplySettings,
+    /// OpenTelemetry export ([`Policy::telemetry`]).
+    telemetry: TelemetrySettings,
+    /// The audit log ([`Policy::audit`]).
+    audit: AuditSettings,
     home: PathBuf,
     path_index: OnceLock<Result<PathIndex, String>>,
 }
@@ -118,6 +123,8 @@ impl Policy {
             guards_locked: false,
             sandbox: SandboxSettings::default(),
             supply: SupplySettings::default(),
+            telemetry: TelemetrySettings::default(),
+            audit: AuditSettings::default(),
             home: opts.home.clone(),
             path_index: OnceLock::new(),
         };
@@ -129,6 +136,8 @@ impl Policy {
         let mut trusted: Option<bool> = opts.trust_project;
         let mut sandbox_sections = Vec::new();
         let mut supply_sections = Vec::new();
+        let mut telemetry_sections = Vec::new();
+        let mut audit_sections = Vec::new();
         for (layer, path, base) in opts.candidates() {
             let explicit = layer == Layer::Cli;
             let Some(mut fs) = layer::read_file(&path, explicit)? else {
@@ -155,6 +164,12 @@ impl Policy {
             }
             if let Some(sec) = fs.supply.take() {
                 supply_sections.push((layer, path.clone(), sec));
+            }
+            if let Some(sec) = fs.telemetry.take() {
+                telemetry_sections.push((layer, path.clone(), sec));
+            }
+            if let Some(sec) = fs.audit.take() {
+                audit_sections.push((layer, path.clone(), sec));
             }
             if layer == Layer::Managed {
                 lock_allow |= fs.lock_allow;
@@ -251,6 +266,8 @@ impl Policy {
         p.guards_locked = lock_guards;
         p.sandbox = sandbox::merge(&sandbox_sections, &p.rules, lock_allow, &mut p.warnings);
         p.supply = supply::merge(&supply_sections, &mut p.warnings);
+        p.telemetry = telemetry::merge_telemetry(&telemetry_sections, &mut p.warnings);
+        p.audit = telemetry::merge_audit(&audit_sections, &opts.home, &mut p.warnings);
         if opts.guard_packs {
             for g in guard::built_in_lean()? {
                 if let Some((_, layer, file)) = disabled
@@ -279,6 +296,18 @@ impl Policy {
     /// stricter (see the `supply` module).
     pub fn supply(&self) -> &SupplySettings {
         &self.supply
+    }
+
+    /// The effective `[telemetry]`: from the managed and user
+    /// `palisade.toml` only (see the `telemetry` module).
+    pub fn telemetry(&self) -> &TelemetrySettings {
+        &self.telemetry
+    }
+
+    /// The effective `[audit]`: from the managed and user `palisade.toml`
+    /// only (see the `telemetry` module).
+    pub fn audit(&self) -> &AuditSettings {
+        &self.audit
     }
 
     fn index(&self) -> Result<&PathIndex, String> {

@@ -61,4 +61,8 @@ pub struct FileSettings {
     pub(crate) sandbox: Option<crate::sandbox::SandboxSection>,
     /// `[supply]` (`palisade.toml` only).
     pub(crate) supply: Option<crate::supply::SupplySection>,
+    /// `[telemetry]` (`palisade.toml` only).
+    pub(crate) telemetry: Option<crate::telemetry::TelemetrySection>,
+    /// `[audit]` (`palisade.toml` only).
+    pub(crate) audit: Option<crate::telemetry::AuditSection>,
 }

@@ -43,6 +43,7 @@ mod rule;
 mod sandbox;
 mod settings;
 mod supply;
+mod telemetry;
 
 pub use check::DEFAULT_PROTECTED_BRANCHES;
 pub use engine::Policy;
@@ -57,3 +58,6 @@ pub use path::resolve_lexical;
 pub use rule::{BashPattern, Matcher, PathTool, PermissionRule};
 pub use sandbox::{SandboxSettings, DEFAULT_SANDBOX_PROFILE, PROJECT_PROFILES};
 pub use supply::{parse_age, Registries, RegistryDown, SupplySettings, DEFAULT_MIN_AGE};
+pub use telemetry::{
+    load_audit_and_telemetry, AuditSettings, OtlpProtocol, TelemetrySettings, DEFAULT_SHIP_INTERVAL,
+};

@@ -83,7 +83,11 @@ pub fn run(args: Args) -> ExitCode {
         .lock()
         .take(MAX_INPUT_BYTES as u64 + 1)
         .read_to_end(&mut input);
-    let mut trace = Trace::default();
+    let mut trace = Trace {
+        managed_dir: args.policy.managed_dir.clone(),
+        ..Trace::default()
+    };
+    let flags = args.policy.clone();
     let (event, answer) = match read {
         Err(e) => (
             None,
@@ -108,6 +112,12 @@ pub fn run(args: Args) -> ExitCode {
         },
     };
     let code = emit(&answer);
+    if trace.settings.is_none() {
+        // No policy was loaded (e.g. PostToolUse): read just [audit] and [telemetry].
+        let cwd = event.as_ref().and_then(|e| e.common().cwd.clone());
+        let (_, opts) = setup(cwd, &flags, "claude-code", None, None);
+        trace.settings = Some(crate::audit::settings_for(&opts));
+    }
     // After the answer is printed, so that nothing in logging can change it.
     // The scanner is built for the record only when the text may hold a
     // secret (building it costs as much as the rest of the call).
@@ -204,7 +214,10 @@ fn decide(event: &Event, flags: &PolicyFlags, trace: &mut Trace) -> Answer {
         common.permission_mode,
     );
     let policy = match Policy::load(&opts) {
-        Ok(p) => p,
+        Ok(p) => {
+            trace.settings = Some((p.audit().clone(), p.telemetry().clone()));
+            p
+        }
         Err(e) => {
             return failure_answer(
                 Some(event),

@@ -21,8 +21,10 @@ use std::path::PathBuf;
 ///   palisade log query --session 0b7c… --format json | jq .action
 ///   palisade log verify
 ///   palisade log export --since 2026-01-01 > audit.jsonl
+///   palisade log ship --endpoint http://127.0.0.1:4318
 ///
-/// Exit codes: 0 ok; 1 `verify` found a problem; 2 usage or read error.
+/// Exit codes: 0 ok; 1 `verify` found a problem, or `ship` could not
+/// deliver (nothing is lost); 2 usage, configuration or read error.
 #[derive(clap::Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -34,6 +36,10 @@ pub struct Args {
     /// The seal key's file (default as above).
     #[arg(long, value_name = "FILE", global = true)]
     key: Option<PathBuf>,
+    /// Directory of the managed layer's palisade.toml, instead of
+    /// /etc/palisade (for tests).
+    #[arg(long, value_name = "DIR", global = true, hide = true)]
+    managed_dir: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -79,6 +85,7 @@ enum LogCommand {
     },
     /// Seal the current segment now and start a new one.
     Seal,
+    Ship(crate::cmd::log_ship::ShipArgs),
 }
 
 /// Output format.
@@ -139,12 +146,33 @@ impl Filter {
     }
 }
 
-fn log_of(a: &Args) -> anyhow::Result<Log> {
-    let dir = a
-        .dir
-        .clone()
-        .or_else(Log::default_dir)
-        .context("no log directory: set HOME or PALISADE_AUDIT_DIR, or pass --dir")?;
+/// `[audit]` and `[telemetry]` from the managed and user palisade.toml.
+pub(crate) fn settings_of(
+    a: &Args,
+) -> (
+    palisade_policy::AuditSettings,
+    palisade_policy::TelemetrySettings,
+) {
+    crate::audit::settings_for(&load_options(a))
+}
+
+/// Load options for reading `[audit]` and `[telemetry]`.
+pub(crate) fn load_options(a: &Args) -> palisade_policy::LoadOptions {
+    let flags = crate::env::PolicyFlags {
+        managed_dir: a.managed_dir.clone(),
+        ..Default::default()
+    };
+    crate::env::setup(None, &flags, "palisade", None, None).1
+}
+
+/// The log: `--dir`, else `$PALISADE_AUDIT_DIR`, else `[audit] dir`, else
+/// the default.
+pub(crate) fn log_of(a: &Args) -> anyhow::Result<Log> {
+    let dir = match &a.dir {
+        Some(d) => Some(d.clone()),
+        None => crate::audit::log_dir(&settings_of(a).0),
+    }
+    .context("no log directory: set HOME or PALISADE_AUDIT_DIR, or pass --dir")?;
     let key = a
         .key
         .clone()
@@ -190,6 +218,9 @@ fn print(s: &Stored, format: Format) {
 
 /// Runs `palisade log`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
+    if let LogCommand::Ship(s) = &a.command {
+        return crate::cmd::log_ship::run(&a, s);
+    }
     let log = log_of(&a)?;
     let read = |from| {
         log.read(from)
@@ -291,5 +322,6 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             }
             Ok(crate::exit::OK)
         }
+        LogCommand::Ship(_) => Ok(crate::exit::OK), // handled above
     }
 }

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod hook;
 pub mod install;
 pub mod log;
+pub mod log_ship;
 pub mod redact;
 pub mod rules;
 pub mod run;

@@ -505,6 +505,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             elapsed: started.elapsed(),
         }),
         "the sandboxed run was",
+        &PolicyFlags::default(),
     );
     if let Some(cg) = cgroup {
         let _ = cg.remove();

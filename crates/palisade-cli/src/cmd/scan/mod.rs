@@ -538,6 +538,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             !f.informational() && a.fail_on.admits(f.level())
         }),
         "the scan's findings were",
+        &PolicyFlags {
+            settings: a.settings.clone(),
+            managed_dir: a.managed_dir.clone(),
+            no_guard_packs: true,
+        },
     );
     Ok(if failing { exit::DENY } else { exit::OK })
 }
