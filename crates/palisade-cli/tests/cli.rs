@@ -240,43 +240,16 @@ fn doctor_verifies_the_audit_log_and_does_not_write_to_it() {
             .expect("audit log check")
             .clone()
     };
-    let mut hook = Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args(["hook", "claude-code"])
-        .env_clear()
-        .env("HOME", &e.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .current_dir(&e.proj)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
+    common::spawn_bash_hook(&e, "s1", "default", "rm -rf ~")
+        .wait_with_output()
         .unwrap();
-    let input = serde_json::json!({"session_id": "s1", "cwd": e.proj,
-        "permission_mode": "default", "hook_event_name": "PreToolUse",
-        "tool_name": "Bash", "tool_input": {"command": "rm -rf ~"}});
-    std::io::Write::write_all(
-        &mut hook.stdin.take().unwrap(),
-        input.to_string().as_bytes(),
-    )
-    .unwrap();
-    hook.wait_with_output().unwrap();
-    let check = audit_check(&palisade(&e, &["doctor", "--json"]));
-    assert_eq!(check["ok"], true, "{check}");
-    assert!(
-        check["detail"]
-            .as_str()
-            .unwrap()
-            .contains("verifies, 1 records"),
-        "{check}"
-    );
-    // Twice: the first doctor's sandbox and hook self-tests left nothing.
-    let check = audit_check(&palisade(&e, &["doctor", "--json"]));
-    assert!(
-        check["detail"]
-            .as_str()
-            .unwrap()
-            .contains("verifies, 1 records"),
-        "{check}"
-    );
+    // Twice: the first doctor's sandbox and hook self-tests add nothing.
+    for _ in 0..2 {
+        let check = audit_check(&palisade(&e, &["doctor", "--json"]));
+        assert_eq!(check["ok"], true, "{check}");
+        let detail = check["detail"].as_str().unwrap();
+        assert!(detail.contains("verifies, 1 records"), "{check}");
+    }
     let seg = e
         .home
         .join(".local/state/palisade/audit/segment-000001.jsonl");

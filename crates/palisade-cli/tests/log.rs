@@ -8,39 +8,17 @@
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
 mod common;
-use common::{env, github_token, Env};
-
-fn command(e: &Env, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_palisade"));
-    cmd.args(args)
-        .env_clear()
-        .env("HOME", &e.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .current_dir(&e.proj)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
+use common::{env, github_token, palisade_cmd, spawn_bash_hook, Env};
 
 fn spawn_hook(e: &Env, command_text: &str) -> Child {
     spawn_hook_in(e, command_text, "default")
 }
 
 fn spawn_hook_in(e: &Env, command_text: &str, mode: &str) -> Child {
-    let mut child = command(e, &["hook", "claude-code", "--managed-dir"])
-        .arg(&e.managed)
-        .spawn()
-        .expect("spawn palisade");
-    let input = json!({"session_id": "s1", "transcript_path": "/dev/null", "cwd": e.proj,
-        "permission_mode": mode, "hook_event_name": "PreToolUse", "tool_name": "Bash",
-        "tool_input": {"command": command_text}, "tool_use_id": "toolu_1"});
-    let mut stdin = child.stdin.take().expect("stdin");
-    let _ = stdin.write_all(input.to_string().as_bytes());
-    child
+    spawn_bash_hook(e, "s1", mode, command_text)
 }
 
 fn hook(e: &Env, command_text: &str) -> Output {
@@ -63,7 +41,7 @@ fn hook(e: &Env, command_text: &str) -> Output {
 fn log(e: &Env, args: &[&str]) -> (i32, String) {
     let mut a = vec!["log"];
     a.extend_from_slice(args);
-    let out = command(e, &a).output().expect("run palisade log");
+    let out = palisade_cmd(e, &a).output().expect("run palisade log");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
@@ -150,7 +128,7 @@ fn hook_decisions_are_recorded_with_rule_and_redacted_action() {
 #[test]
 fn audit_off_writes_nothing() {
     let e = env();
-    let out = command(&e, &["hook", "claude-code", "--managed-dir"])
+    let out = palisade_cmd(&e, &["hook", "claude-code", "--managed-dir"])
         .arg(&e.managed)
         .env("PALISADE_AUDIT", "off")
         .stdin(Stdio::null())

@@ -10,42 +10,25 @@ use palisade_otlp::receiver::{attr, proto, Receiver};
 use pretty_assertions::assert_eq;
 use proto::common::v1::any_value::Value;
 use proto::metrics::v1::metric::Data;
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{env, Env};
+use common::{env, palisade_cmd, spawn_bash_hook, Env};
 
 fn palisade(e: &Env, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_palisade"));
-    cmd.args(args)
-        .arg("--managed-dir")
-        .arg(&e.managed)
-        .env_clear()
-        .env("HOME", &e.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .current_dir(&e.proj)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = palisade_cmd(e, args);
+    cmd.arg("--managed-dir").arg(&e.managed);
     cmd
 }
 
 fn hook(e: &Env, command_text: &str) -> Output {
-    let mut child = palisade(e, &["hook", "claude-code"]).spawn().unwrap();
-    let input = json!({"session_id": "s1", "transcript_path": "/dev/null", "cwd": e.proj,
-        "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": "Bash",
-        "tool_input": {"command": command_text}, "tool_use_id": "toolu_1"});
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
+    let out = spawn_bash_hook(e, "s1", "default", command_text)
+        .wait_with_output()
         .unwrap();
-    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "{}",

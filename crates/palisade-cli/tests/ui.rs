@@ -20,7 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{env, Env};
+use common::{env, spawn_bash_hook, Env};
 
 /// What an attacker-influenced command could put in the log: if the page
 /// ever treated log text as HTML, these would run or add an `<img>`.
@@ -38,23 +38,9 @@ fn command(e: &Env, args: &[&str]) -> Command {
 
 /// Runs the real hook on a Bash command in `session`, with `mode`.
 fn hook(e: &Env, session: &str, mode: &str, command_text: &str) {
-    let mut child = command(e, &["hook", "claude-code", "--managed-dir"])
-        .arg(&e.managed)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn palisade hook");
-    let input = json!({"session_id": session, "transcript_path": "/dev/null", "cwd": e.proj,
-        "permission_mode": mode, "hook_event_name": "PreToolUse", "tool_name": "Bash",
-        "tool_input": {"command": command_text}, "tool_use_id": "toolu_1"});
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.to_string().as_bytes())
-        .expect("write hook input");
-    let out = child.wait_with_output().expect("wait");
+    let out = spawn_bash_hook(e, session, mode, command_text)
+        .wait_with_output()
+        .expect("wait");
     assert!(
         out.status.success(),
         "{}",
