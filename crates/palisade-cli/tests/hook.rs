@@ -7,23 +7,15 @@
 
 use serde_json::{json, Value};
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 mod common;
 use common::{env, Env};
 
 fn run_hook(e: &Env, stdin: &[u8], extra_env: &[(&str, &str)]) -> (Output, Duration) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_palisade"));
-    cmd.args(["hook", "claude-code", "--managed-dir"])
-        .arg(&e.managed)
-        .env_clear()
-        .env("HOME", &e.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .current_dir(&e.proj)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = common::palisade_cmd(e, &["hook", "claude-code", "--managed-dir"]);
+    cmd.arg(&e.managed);
     for (k, v) in extra_env {
         cmd.env(k, v);
     }

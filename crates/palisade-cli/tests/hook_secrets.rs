@@ -25,16 +25,8 @@ const PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\nQ3zv9LmT2xKc8RpWn4YhJd7BfGs1
 const PEM_BODY_PART: &str = "Q3zv9LmT2xKc8RpWn4Yh";
 
 fn run_hook(e: &Env, event: &Value) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args(["hook", "claude-code", "--managed-dir"])
+    let mut child = common::palisade_cmd(e, &["hook", "claude-code", "--managed-dir"])
         .arg(&e.managed)
-        .env_clear()
-        .env("HOME", &e.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .current_dir(&e.proj)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn palisade");
     child
