@@ -97,6 +97,14 @@ impl Report {
 pub fn verify(log: &Log) -> Result<Report, AuditError> {
     let mut report = Report::default();
     let key = Key::load(log.key_path());
+    // The head before the segments are read, taken under the writers' lock
+    // so it is whole; writers may append while the segments are read.
+    let head_before = log.read_head_locked()?;
+    let pin = head_before
+        .as_deref()
+        .and_then(|b| serde_json::from_slice::<crate::Head>(b).ok())
+        .map(|h| h.seq);
+    let mut pinned: Option<String> = None;
     let segments = log.segments()?;
     report.segments = segments.len();
     let mut prev = GENESIS.to_string();
@@ -216,6 +224,9 @@ pub fn verify(log: &Log) -> Result<Report, AuditError> {
             report.last_seq = r.seq;
             expected = r.seq + 1;
             prev.clone_from(&r.hash);
+            if Some(r.seq) == pin {
+                pinned = Some(r.hash.clone());
+            }
             if recent.len() == 64 {
                 recent.remove(0);
             }
@@ -242,15 +253,39 @@ pub fn verify(log: &Log) -> Result<Report, AuditError> {
             return Ok(report);
         }
     }
-    check_head(log, &key, &recent, &mut report);
+    // The head now: if it is past the records read, writers appended
+    // meanwhile, and the head from before is the one to hold them to.
+    let head_after = log.read_head_locked()?;
+    let seq_of = |b: &Option<Vec<u8>>| {
+        b.as_deref()
+            .and_then(|b| serde_json::from_slice::<crate::Head>(b).ok())
+            .map(|h| h.seq)
+    };
+    let (head, moved) = match seq_of(&head_after) {
+        Some(s) if s > report.last_seq && head_before.is_some() => {
+            let moved = head_after != head_before;
+            (head_before, moved)
+        }
+        _ => (head_after, false),
+    };
+    if let (Some(seq), Some(hash)) = (pin, pinned) {
+        if !recent.iter().any(|(s, _)| *s == seq) {
+            recent.push((seq, hash));
+        }
+    }
+    check_head(log, head, &key, &recent, moved, &mut report);
     Ok(report)
 }
 
 /// Compares the head with the end of the chain.
+/// `head` is the head file's bytes (`None`: absent); `moved`: writers
+/// appended during the check, so a head behind the end is expected.
 fn check_head(
     log: &Log,
+    head: Option<Vec<u8>>,
     key: &Result<Key, AuditError>,
     recent: &[(u64, String)],
+    moved: bool,
     report: &mut Report,
 ) {
     let path = log.head_path();
@@ -264,9 +299,9 @@ fn check_head(
         at: at(seq),
         message,
     };
-    let head = match std::fs::read(&path) {
-        Err(_) if report.records <= 1 => return,
-        Err(_) => {
+    let head = match head {
+        None if report.records <= 1 => return,
+        None => {
             report.problem = Some(issue(
                 "no-head",
                 None,
@@ -275,7 +310,7 @@ fn check_head(
             ));
             return;
         }
-        Ok(b) => match serde_json::from_slice::<crate::Head>(&b) {
+        Some(b) => match serde_json::from_slice::<crate::Head>(&b) {
             Ok(h) => h,
             Err(e) => {
                 report.problem = Some(issue(
@@ -325,7 +360,7 @@ fn check_head(
     }
     match recent.iter().find(|(s, _)| *s == head.seq) {
         Some((_, h)) if *h == head.hash => {
-            if head.seq < last {
+            if head.seq < last && !moved {
                 report.warnings.push(issue(
                     "head-behind",
                     Some(head.seq),
@@ -637,5 +672,53 @@ mod tests {
             .count();
         assert_eq!(between, 28);
         assert!(log.append_all(Vec::new()).unwrap().is_empty());
+    }
+
+    /// Verifying while writers append finds no problem: the head is read
+    /// whole under the writers' lock, and one that moved past the records
+    /// read is not taken for a cut.
+    #[test]
+    fn verify_during_appends_finds_no_problem() {
+        let (_d, log) = log_with(5, 2500);
+        let done = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let (log, done) = (log.clone(), &done);
+                s.spawn(move || {
+                    for i in 0..150 {
+                        log.append(entry(t * 1000 + i)).unwrap();
+                    }
+                    done.store(true, std::sync::atomic::Ordering::SeqCst);
+                });
+            }
+            let mut checks = 0;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) || checks < 5 {
+                let r = verify(&log).unwrap();
+                assert!(r.ok(), "{r:?}");
+                assert!(r.warnings.iter().all(|w| w.code != "head-behind"), "{r:?}");
+                checks += 1;
+            }
+        });
+        let r = verify(&log).unwrap();
+        assert!(r.ok() && r.warnings.is_empty(), "{r:?}");
+        assert_eq!(r.records - r.seals, 305);
+    }
+
+    /// The head is rewritten in place and stays a whole, checked head; a
+    /// longer stale head file is cut to the new one.
+    #[test]
+    fn the_head_is_rewritten_in_place() {
+        let (_d, log) = log_with(3, 1 << 20);
+        let head = log.head().unwrap();
+        assert_eq!(head.seq, 3);
+        let mut long = std::fs::read(log.head_path()).unwrap();
+        long.extend_from_slice(b"                                ");
+        std::fs::write(log.head_path(), &long).unwrap();
+        log.append(entry(4)).unwrap();
+        let bytes = std::fs::read(log.head_path()).unwrap();
+        assert!(bytes.ends_with(b"}"), "{}", String::from_utf8_lossy(&bytes));
+        assert_eq!(log.head().unwrap().seq, 4);
+        assert!(!log.dir().join("head.json.tmp").exists());
+        assert!(verify(&log).unwrap().ok());
     }
 }
