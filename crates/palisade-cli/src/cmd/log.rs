@@ -6,19 +6,25 @@ use std::path::PathBuf;
 
 /// Read, check and export the audit log of decisions (issue #8).
 ///
-/// The hook appends one record for every decision, hash-chained and sealed
-/// with a key kept outside the log, so that `palisade log verify` finds any
-/// edit, deletion, reordering or cut.
+/// The hook appends one record for every decision (`palisade run` for each
+/// run and sandbox refusal, `palisade scan` for each finding),
+/// hash-chained and sealed with a key kept outside the log, so that
+/// `palisade log verify` finds any edit, deletion, reordering or cut.
+/// Record format and guarantees: docs/AUDIT.md.
 ///
-/// The log lives in ~/.local/state/palisade/audit ($XDG_STATE_HOME, or
+/// The log lives in ~/.local/state/palisade/audit ($XDG_STATE_HOME,
+/// `[audit] dir` in the managed or user palisade.toml, or
 /// $PALISADE_AUDIT_DIR); the key in ~/.config/palisade/audit.key
-/// ($PALISADE_AUDIT_KEY_FILE). PALISADE_AUDIT=off stops the hook logging;
+/// ($PALISADE_AUDIT_KEY_FILE). `[audit] enabled = false` or
+/// PALISADE_AUDIT=off stops logging; `[audit] fsync = true` or
 /// PALISADE_AUDIT_FSYNC=1 makes it fsync each record.
 ///
 /// Examples:
 ///   palisade log tail -n 20
 ///   palisade log query --since 2h --verdict deny
 ///   palisade log query --session 0b7c… --format json | jq .action
+///   palisade log query --flag bypass-permissions
+///   palisade log query --agent palisade-run --verdict deny
 ///   palisade log verify
 ///   palisade log export --since 2026-01-01 > audit.jsonl
 ///   palisade log ship --endpoint http://127.0.0.1:4318
@@ -74,7 +80,7 @@ enum LogCommand {
     /// hashes can be rechecked), seals included. Fields: seq, time (RFC
     /// 3339 UTC), unix_ms, kind (decision|seal), agent, session, cwd,
     /// event, action, verdict, rule, layer, source, reason, duration_us,
-    /// segment, mac, prev, hash.
+    /// mode and flags (when present), segment, mac, prev, hash.
     Export {
         /// Only records at or after TIME.
         #[arg(long, value_name = "TIME")]
