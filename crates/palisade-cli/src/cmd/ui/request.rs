@@ -38,31 +38,13 @@ impl Target {
     }
 }
 
-/// Percent-decodes `s` (`+` as space); invalid escapes stay as they are,
-/// and bytes that are not UTF-8 become U+FFFD.
+/// Percent-decodes `s` as a form value (`+` is a space; RFC 3986
+/// section 2.1 escapes, via the `percent-encoding` crate); invalid escapes
+/// stay as they are, and bytes that are not UTF-8 become U+FFFD.
 fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -82,5 +64,19 @@ mod tests {
         assert_eq!(Target::parse("/").params, vec![]);
         assert_eq!(Target::parse("/?a=&b").param("a"), None);
         assert_eq!(Target::parse("/?q=%C3%A9%FF").param("q"), Some("é\u{fffd}"));
+    }
+
+    proptest::proptest! {
+        /// Any request target parses without panicking, and a value
+        /// encoded as a browser would encode it comes back unchanged.
+        #[test]
+        fn any_target_parses_and_values_round_trip(raw in ".*", value in ".*") {
+            let _ = Target::parse(&raw);
+            let encoded: String =
+                percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
+            let t = Target::parse(&format!("/api/decisions?path={encoded}"));
+            proptest::prop_assert_eq!(t.param("path").unwrap_or(""), value.as_str());
+        }
     }
 }
