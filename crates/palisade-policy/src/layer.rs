@@ -8,6 +8,7 @@
 
 use crate::error::PolicyError;
 use crate::file::FileSettings;
+use crate::telemetry::{self, AuditSettings, TelemetrySettings};
 use palisade_core::Layer;
 use std::path::{Path, PathBuf};
 
@@ -130,6 +131,46 @@ impl LoadOptions {
         ));
         out
     }
+}
+
+/// Reads `[audit]` and `[telemetry]` from the managed and user
+/// `palisade.toml`, without the rest of the policy: for the shipper, and
+/// for hook events that load no policy. Returns the settings and the
+/// warnings (one per other `palisade.toml` that sets either section).
+///
+/// # Errors
+/// [`PolicyError`] if one of those two files exists but cannot be read
+/// or parsed.
+pub fn load_audit_and_telemetry(
+    opts: &crate::LoadOptions,
+) -> Result<(AuditSettings, TelemetrySettings, Vec<String>), PolicyError> {
+    let mut tel = Vec::new();
+    let mut aud = Vec::new();
+    for (layer, path, _) in opts.candidates() {
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        // Other layers are read only to warn that they are ignored; a
+        // broken one is not this loader's error.
+        let read = read_file(&path, false);
+        let Some(mut fs) = (if telemetry::trusted(layer) {
+            read?
+        } else {
+            read.ok().flatten()
+        }) else {
+            continue;
+        };
+        if let Some(t) = fs.telemetry.take() {
+            tel.push((layer, path.clone(), t));
+        }
+        if let Some(a) = fs.audit.take() {
+            aud.push((layer, path, a));
+        }
+    }
+    let mut warnings = Vec::new();
+    let t = telemetry::merge_telemetry(&tel, &mut warnings);
+    let a = telemetry::merge_audit(&aud, &opts.home, &mut warnings);
+    Ok((a, t, warnings))
 }
 
 /// Reads and parses one file. `Ok(None)` if it does not exist.

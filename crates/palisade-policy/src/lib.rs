@@ -53,11 +53,10 @@ pub use guard::{
     built_in as built_in_guards, compile_regex, parse_pack, FileOp, GuardRule, BUILT_IN_PACKS,
     CHECKS,
 };
+pub use layer::load_audit_and_telemetry;
 pub use layer::{find_project_root, project_trusted, LoadOptions, LoadedFile};
 pub use path::resolve_lexical;
 pub use rule::{BashPattern, Matcher, PathTool, PermissionRule};
 pub use sandbox::{SandboxSettings, DEFAULT_SANDBOX_PROFILE, PROJECT_PROFILES};
 pub use supply::{parse_age, Registries, RegistryDown, SupplySettings, DEFAULT_MIN_AGE};
-pub use telemetry::{
-    load_audit_and_telemetry, AuditSettings, OtlpProtocol, TelemetrySettings, DEFAULT_SHIP_INTERVAL,
-};
+pub use telemetry::{AuditSettings, OtlpProtocol, TelemetrySettings, DEFAULT_SHIP_INTERVAL};

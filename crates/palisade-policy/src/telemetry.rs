@@ -220,7 +220,7 @@ impl Default for AuditSettings {
 }
 
 /// The layers whose `[telemetry]` and `[audit]` count.
-fn trusted(layer: Layer) -> bool {
+pub(crate) fn trusted(layer: Layer) -> bool {
     matches!(layer, Layer::Managed | Layer::User)
 }
 
@@ -295,46 +295,6 @@ pub(crate) fn merge_audit(
             None => PathBuf::from(d),
         });
     a
-}
-
-/// Reads `[audit]` and `[telemetry]` from the managed and user
-/// `palisade.toml`, without the rest of the policy: for the shipper, and
-/// for hook events that load no policy. Returns the settings and the
-/// warnings (one per other `palisade.toml` that sets either section).
-///
-/// # Errors
-/// [`PolicyError`] if one of those two files exists but cannot be read
-/// or parsed.
-pub fn load_audit_and_telemetry(
-    opts: &crate::LoadOptions,
-) -> Result<(AuditSettings, TelemetrySettings, Vec<String>), PolicyError> {
-    let mut tel = Vec::new();
-    let mut aud = Vec::new();
-    for (layer, path, _) in opts.candidates() {
-        if path.extension().is_none_or(|e| e != "toml") {
-            continue;
-        }
-        // Other layers are read only to warn that they are ignored; a
-        // broken one is not this loader's error.
-        let read = crate::layer::read_file(&path, false);
-        let Some(mut fs) = (if trusted(layer) {
-            read?
-        } else {
-            read.ok().flatten()
-        }) else {
-            continue;
-        };
-        if let Some(t) = fs.telemetry.take() {
-            tel.push((layer, path.clone(), t));
-        }
-        if let Some(a) = fs.audit.take() {
-            aud.push((layer, path, a));
-        }
-    }
-    let mut warnings = Vec::new();
-    let t = merge_telemetry(&tel, &mut warnings);
-    let a = merge_audit(&aud, &opts.home, &mut warnings);
-    Ok((a, t, warnings))
 }
 
 #[cfg(test)]
@@ -512,7 +472,7 @@ mod tests {
             .filter(|w| w.contains("ignored: it is honoured only"))
             .collect();
         assert_eq!(ignored.len(), 2, "{:#?}", p.warnings);
-        let (a, t, w) = load_audit_and_telemetry(&opts).unwrap();
+        let (a, t, w) = crate::load_audit_and_telemetry(&opts).unwrap();
         assert_eq!(&a, p.audit());
         assert_eq!(&t, p.telemetry());
         assert_eq!(w.len(), 2, "{w:#?}");

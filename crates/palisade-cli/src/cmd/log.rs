@@ -225,7 +225,7 @@ fn print(s: &Stored, format: Format) {
 /// Runs `palisade log`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
     if let LogCommand::Ship(s) = &a.command {
-        return crate::cmd::log_ship::run(&a, s);
+        return crate::cmd::log_ship::run(s, &load_options(&a), || log_of(&a));
     }
     let log = log_of(&a)?;
     let read = |from| {

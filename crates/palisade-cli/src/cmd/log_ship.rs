@@ -80,10 +80,14 @@ enum Format {
     Json,
 }
 
-/// Runs `palisade log ship`.
-pub fn run(a: &crate::cmd::log::Args, s: &ShipArgs) -> anyhow::Result<u8> {
-    let opts = crate::cmd::log::load_options(a);
-    let (_, tel, warnings) = palisade_policy::load_audit_and_telemetry(&opts)?;
+/// Runs `palisade log ship`: `opts` locate the managed and user palisade.toml
+/// (for `[telemetry]`), `log_of` opens the log once a target is known.
+pub fn run(
+    s: &ShipArgs,
+    opts: &palisade_policy::LoadOptions,
+    log_of: impl FnOnce() -> anyhow::Result<palisade_audit::Log>,
+) -> anyhow::Result<u8> {
+    let (_, tel, warnings) = palisade_policy::load_audit_and_telemetry(opts)?;
     for w in warnings {
         eprintln!("palisade: warning: {w}");
     }
@@ -105,7 +109,7 @@ pub fn run(a: &crate::cmd::log::Args, s: &ShipArgs) -> anyhow::Result<u8> {
         Err(OtlpError::NoEndpoint) if s.background => return Ok(crate::exit::OK),
         r => r?,
     };
-    let log = crate::cmd::log::log_of(a)?;
+    let log = log_of()?;
     let shipper = Shipper::new(
         log,
         target,
