@@ -77,6 +77,7 @@ mod log;
 mod query;
 mod read;
 mod record;
+mod session;
 mod verify;
 
 pub use error::AuditError;
@@ -85,4 +86,5 @@ pub use log::{Head, Log, DEFAULT_MAX_SEGMENT_BYTES};
 pub use query::{parse_time, Query};
 pub use read::Stored;
 pub use record::{Entry, Kind, Record, GENESIS, MAX_FIELD_BYTES};
+pub use session::{sessions, Session, BYPASS_FLAG};
 pub use verify::{verify, Issue, Location, Report};

@@ -13,12 +13,6 @@ use std::time::Instant;
 /// The most characters of an action's text a record keeps (after redaction).
 const ACTION_CHARS: usize = 300;
 
-/// The flag on every record of an agent running with its own permission
-/// prompts off (`permission_mode: bypassPermissions`, e.g. Claude Code's
-/// `--dangerously-skip-permissions`), so that `palisade log query --flag
-/// bypass-permissions` finds those sessions.
-pub const BYPASS_FLAG: &str = "bypass-permissions";
-
 /// What the decision left for the audit record.
 #[derive(Default)]
 pub struct Trace {
@@ -166,7 +160,7 @@ fn entry(
         duration_us: started.elapsed().as_micros().try_into().unwrap_or(u64::MAX),
         mode: mode.map(|m| m.as_str().to_string()),
         flags: if mode == Some(PermissionMode::BypassPermissions) {
-            vec![BYPASS_FLAG.to_string()]
+            vec![palisade_audit::BYPASS_FLAG.to_string()]
         } else {
             Vec::new()
         },

@@ -315,6 +315,29 @@ fn bypass_permissions_sessions_are_flagged() {
         out.contains("rm -rf /srv/data") && out.contains("!bypass-permissions"),
         "{out}"
     );
+    // The session switched from default to bypassPermissions: `sessions`
+    // says so, and when; a session that never ran in bypass mode is left
+    // out by --bypass.
+    spawn_bash_hook(&e, "s2", "acceptEdits", "ls")
+        .wait_with_output()
+        .expect("wait");
+    let (code, out) = log(&e, &["sessions", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let sessions: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(sessions.len(), 2, "{out}");
+    let s1 = sessions.iter().find(|s| s["session"] == "s1").unwrap();
+    assert_eq!(s1["modes"], json!(["default", "bypassPermissions"]));
+    assert_eq!(s1["switched_to_bypass_ms"], recs[1]["unix_ms"]);
+    assert_eq!(s1["total"], 2);
+    let (_, out) = log(&e, &["sessions", "--bypass"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("s1 ") && out.contains("!switched to bypassPermissions"),
+        "{out}"
+    );
     let (code, out) = log(&e, &["verify"]);
     assert_eq!(code, 0, "{out}");
 }

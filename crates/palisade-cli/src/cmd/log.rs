@@ -24,6 +24,7 @@ use std::path::PathBuf;
 ///   palisade log query --since 2h --verdict deny
 ///   palisade log query --session 0b7c… --format json | jq .action
 ///   palisade log query --flag bypass-permissions
+///   palisade log sessions --bypass
 ///   palisade log query --agent palisade-run --verdict deny
 ///   palisade log verify
 ///   palisade log export --since 2026-01-01 > audit.jsonl
@@ -91,6 +92,22 @@ enum LogCommand {
     },
     /// Seal the current segment now and start a new one.
     Seal,
+    /// List the agents' sessions, most recently active first: agent, first
+    /// and last decision, counts by verdict, permission modes in the order
+    /// seen, and whether (and when) a session switched to
+    /// bypassPermissions after running in another mode.
+    Sessions {
+        /// Only sessions with a decision at or after TIME (as for `query`).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Only sessions that ran with the agent's permission prompts off.
+        #[arg(long)]
+        bypass: bool,
+        /// `json`: one session object per line (session, agent, first_ms,
+        /// last_ms, total, verdicts, bypass, modes, switched_to_bypass_ms).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     Ship(crate::cmd::log_ship::ShipArgs),
 }
 
@@ -215,6 +232,36 @@ fn human(r: &Record) -> String {
     s
 }
 
+/// One session as a line of text.
+fn session_line(s: &palisade_audit::Session) -> String {
+    let time = |ms: i64| {
+        jiff::Timestamp::from_millisecond(ms)
+            .map(|t| format!("{t:.0}"))
+            .unwrap_or_default()
+    };
+    let verdicts: Vec<String> = s.verdicts.iter().map(|(v, n)| format!("{v} {n}")).collect();
+    let mut line = format!(
+        "{}  {}  {} .. {}  {} decisions ({})  modes: {}",
+        s.session,
+        s.agent,
+        time(s.first_ms),
+        time(s.last_ms),
+        s.total,
+        verdicts.join(", "),
+        if s.modes.is_empty() {
+            "-".to_string()
+        } else {
+            s.modes.join(" -> ")
+        }
+    );
+    if let Some(ms) = s.switched_to_bypass_ms {
+        line.push_str(&format!("  !switched to bypassPermissions at {}", time(ms)));
+    } else if s.bypass {
+        line.push_str("  !bypass-permissions");
+    }
+    line
+}
+
 fn print(s: &Stored, format: Format) {
     match format {
         Format::Human => out!("{}", human(&s.record)),
@@ -313,6 +360,25 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             } else {
                 crate::exit::DENY
             })
+        }
+        LogCommand::Sessions {
+            since,
+            bypass,
+            format,
+        } => {
+            let now = jiff::Timestamp::now().as_millisecond();
+            let since = since.as_deref().map(|s| parse_time(s, now)).transpose()?;
+            let all = read(1)?;
+            let listed = palisade_audit::sessions(all.iter().map(|s| &s.record))
+                .into_iter()
+                .filter(|s| since.is_none_or(|t| s.last_ms >= t) && (!bypass || s.bypass));
+            for s in listed {
+                match format {
+                    Format::Json => out!("{}", serde_json::to_string(&s)?),
+                    Format::Human => out!("{}", session_line(&s)),
+                }
+            }
+            Ok(crate::exit::OK)
         }
         LogCommand::Seal => {
             match log

@@ -1,7 +1,7 @@
 //! What the dashboard's JSON API answers, computed from the log's records
 //! and [`verify`](palisade_audit::verify)'s report.
 
-use palisade_audit::{Issue, Kind, Query, Record, Report, Stored};
+use palisade_audit::{Issue, Kind, Query, Record, Report, Session, Stored};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,8 +18,6 @@ const TOP_RULES: usize = 15;
 const DENIED: usize = 100;
 /// How many sessions `sessions` lists (most recently active first).
 const SESSIONS: usize = 200;
-/// The flag a record carries when the agent ran with its prompts off.
-const BYPASS: &str = "bypass-permissions";
 
 /// Counts by verdict (`allow`, `ask`, `deny`, `pass`, …).
 pub type Counts = BTreeMap<String, u64>;
@@ -120,28 +118,6 @@ pub struct RuleCount {
     pub verdicts: Counts,
 }
 
-/// One agent session.
-#[derive(Debug, Serialize)]
-pub struct Session {
-    /// The session id.
-    pub session: String,
-    /// The agent of its first decision.
-    pub agent: String,
-    /// Its first decision, Unix milliseconds.
-    pub first_ms: i64,
-    /// Its last decision, Unix milliseconds.
-    pub last_ms: i64,
-    /// Its decisions.
-    pub total: u64,
-    /// Those by verdict.
-    pub verdicts: Counts,
-    /// Whether any of its records carries the `bypass-permissions` flag
-    /// (the agent ran with its own permission prompts off).
-    pub bypass: bool,
-    /// Permission modes seen, in order of first appearance.
-    pub modes: Vec<String>,
-}
-
 /// Summarises `records` (oldest first, as read) and the log's `report`.
 pub fn summarise<'a>(dir: &str, records: &'a [Stored], report: &Report) -> Summary<'a> {
     let decisions: Vec<&Record> = records
@@ -151,7 +127,6 @@ pub fn summarise<'a>(dir: &str, records: &'a [Stored], report: &Report) -> Summa
         .collect();
     let mut verdicts = Counts::new();
     let mut rules: HashMap<&str, RuleCount> = HashMap::new();
-    let mut sessions: HashMap<&str, Session> = HashMap::new();
     let mut agents: Vec<String> = Vec::new();
     let mut flags: Vec<String> = Vec::new();
     for r in &decisions {
@@ -166,28 +141,6 @@ pub fn summarise<'a>(dir: &str, records: &'a [Stored], report: &Report) -> Summa
             c.count += 1;
             *c.verdicts.entry(e.verdict.clone()).or_default() += 1;
         }
-        if let Some(id) = &e.session {
-            let s = sessions.entry(id).or_insert_with(|| Session {
-                session: id.clone(),
-                agent: e.agent.clone(),
-                first_ms: r.unix_ms,
-                last_ms: r.unix_ms,
-                total: 0,
-                verdicts: Counts::new(),
-                bypass: false,
-                modes: Vec::new(),
-            });
-            s.first_ms = s.first_ms.min(r.unix_ms);
-            s.last_ms = s.last_ms.max(r.unix_ms);
-            s.total += 1;
-            *s.verdicts.entry(e.verdict.clone()).or_default() += 1;
-            s.bypass |= e.flags.iter().any(|f| f == BYPASS);
-            if let Some(m) = &e.mode {
-                if !s.modes.contains(m) {
-                    s.modes.push(m.clone());
-                }
-            }
-        }
         if !agents.contains(&e.agent) {
             agents.push(e.agent.clone());
         }
@@ -200,12 +153,7 @@ pub fn summarise<'a>(dir: &str, records: &'a [Stored], report: &Report) -> Summa
     let mut top_rules: Vec<RuleCount> = rules.into_values().collect();
     top_rules.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(&b.rule)));
     top_rules.truncate(TOP_RULES);
-    let mut sessions: Vec<Session> = sessions.into_values().collect();
-    sessions.sort_by(|a, b| {
-        b.last_ms
-            .cmp(&a.last_ms)
-            .then_with(|| a.session.cmp(&b.session))
-    });
+    let mut sessions = palisade_audit::sessions(decisions.iter().copied());
     sessions.truncate(SESSIONS);
     agents.sort();
     flags.sort();
@@ -344,7 +292,7 @@ mod tests {
             stored(3, 12 * h, "deny", Some("cred.ssh"), "b"),
             stored(4, 12 * h + 1, "ask", Some("git.push"), "b"),
         ];
-        records[3].record.entry.flags = vec![BYPASS.into()];
+        records[3].record.entry.flags = vec![palisade_audit::BYPASS_FLAG.into()];
         let s = summarise("/log", &records, &Report::default());
         assert!(s.log.ok);
         assert_eq!(s.total, 4);
@@ -374,7 +322,7 @@ mod tests {
             .map(|x| (x.session.as_str(), x.total, x.bypass))
             .collect();
         assert_eq!(sess, vec![("b", 2, true), ("a", 2, false)]);
-        assert_eq!(s.flags, vec![BYPASS.to_string()]);
+        assert_eq!(s.flags, vec![palisade_audit::BYPASS_FLAG.to_string()]);
     }
 
     #[test]

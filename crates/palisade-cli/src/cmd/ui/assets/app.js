@@ -161,7 +161,9 @@
       if (s.bypass) id.appendChild(el('span', { class: 'flag', title: 'the agent ran with its own permission prompts off' }, 'bypass-permissions'));
       return el('tr', { class: s.bypass ? 'bypass' : null, 'data-session': s.session },
         id, el('td', {}, s.agent), el('td', {}, time(s.first_ms)), el('td', {}, time(s.last_ms)),
-        el('td', {}, counts(s.verdicts)), el('td', {}, s.modes.join(', ')));
+        el('td', {}, counts(s.verdicts)), el('td', {}, s.modes.join(' → '),
+          s.switched_to_bypass_ms == null ? '' :
+            el('div', { class: 'switch' }, `switched to bypassPermissions at ${time(s.switched_to_bypass_ms)}`)));
     }), 'No sessions yet.', 6);
   }
 
