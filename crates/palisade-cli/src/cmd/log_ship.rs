@@ -51,9 +51,10 @@ pub struct ShipArgs {
     /// Records per export request.
     #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     batch: u64,
-    /// Seconds before one request gives up.
-    #[arg(long, default_value_t = 10)]
-    timeout: u64,
+    /// Seconds before one request gives up (default: OTEL_EXPORTER_OTLP_TIMEOUT,
+    /// in milliseconds as the OTLP exporter specification says, else 10 s).
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<u64>,
     /// Forget the cursor and send the whole log again.
     #[arg(long)]
     from_start: bool,
@@ -78,6 +79,26 @@ enum Format {
     Human,
     /// JSON.
     Json,
+}
+
+/// The per-request timeout: `--timeout` seconds, else
+/// `OTEL_EXPORTER_OTLP_TIMEOUT` milliseconds (OTLP exporter specification,
+/// "Configuration Options"), else 10 s; at least 1 s.
+///
+/// # Errors
+/// When the variable is set but is not a whole number of milliseconds.
+fn timeout(flag: Option<u64>, env: Option<String>) -> anyhow::Result<Duration> {
+    let d = match (
+        flag,
+        env.as_deref().map(str::trim).filter(|v| !v.is_empty()),
+    ) {
+        (Some(secs), _) => Duration::from_secs(secs),
+        (None, Some(ms)) => Duration::from_millis(ms.parse().map_err(|_| {
+            anyhow::anyhow!("OTEL_EXPORTER_OTLP_TIMEOUT=`{ms}`: not a whole number of milliseconds")
+        })?),
+        (None, None) => Duration::from_secs(10),
+    };
+    Ok(d.max(Duration::from_secs(1)))
 }
 
 /// Runs `palisade log ship`: `opts` locate the managed and user palisade.toml
@@ -115,7 +136,7 @@ pub fn run(
         target,
         Options {
             batch: s.batch as usize,
-            timeout: Duration::from_secs(s.timeout.max(1)),
+            timeout: timeout(s.timeout, std::env::var("OTEL_EXPORTER_OTLP_TIMEOUT").ok())?,
         },
     )?;
     if s.status {
@@ -228,4 +249,31 @@ fn dry_run(shipper: &Shipper, s: &ShipArgs) -> anyhow::Result<u8> {
         shipper.target().describe()
     );
     Ok(crate::exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeout_from_flag_env_or_default() {
+        assert_eq!(
+            timeout(Some(3), Some("500".into())).unwrap(),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            timeout(None, Some("2500".into())).unwrap(),
+            Duration::from_millis(2500)
+        );
+        assert_eq!(
+            timeout(None, Some("10".into())).unwrap(),
+            Duration::from_secs(1)
+        );
+        assert_eq!(timeout(None, None).unwrap(), Duration::from_secs(10));
+        assert_eq!(
+            timeout(None, Some(" ".into())).unwrap(),
+            Duration::from_secs(10)
+        );
+        assert!(timeout(None, Some("5s".into())).is_err());
+    }
 }
