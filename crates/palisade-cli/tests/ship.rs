@@ -220,6 +220,48 @@ fn ship_survives_an_outage_and_delivers_each_decision_once() {
     assert!(attacker.requests().is_empty());
 }
 
+/// `OTEL_EXPORTER_OTLP_COMPRESSION=gzip` sends gzip bodies
+/// (`Content-Encoding: gzip`) that the receiver decodes to every record;
+/// an unknown compression is ignored with a warning, as the OpenTelemetry
+/// specification asks of SDKs, and the records go uncompressed.
+#[test]
+fn gzip_compression_is_honoured() {
+    let e = env();
+    let rx = Receiver::start().unwrap();
+    let ship = |compression: &str| {
+        palisade(&e, &["log", "ship", "--endpoint", &rx.endpoint()])
+            .env("OTEL_EXPORTER_OTLP_COMPRESSION", compression)
+            .output()
+            .unwrap()
+    };
+    let encodings = || -> Vec<Option<String>> {
+        rx.requests()
+            .iter()
+            .map(|r| r.headers.get("content-encoding").cloned())
+            .collect()
+    };
+    hook(&e, "git status");
+    let o = ship("brotli");
+    assert!(o.status.success(), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("OTEL_EXPORTER_OTLP_COMPRESSION=`brotli`"),
+        "{err}"
+    );
+    assert!(encodings().iter().all(Option::is_none), "{:?}", encodings());
+    let before = rx.requests().len();
+    hook(&e, "rm -rf ~");
+    let o = ship("gzip");
+    assert!(o.status.success(), "{o:?}");
+    let after = &encodings()[before..];
+    assert!(!after.is_empty());
+    assert!(
+        after.iter().all(|c| c.as_deref() == Some("gzip")),
+        "{after:?}"
+    );
+    assert_eq!(rx.log_records().len(), 2);
+}
+
 #[test]
 fn grpc_and_a_missing_endpoint_are_clear_errors() {
     let e = env();

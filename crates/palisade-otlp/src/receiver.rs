@@ -185,6 +185,14 @@ fn serve(conn: TcpStream, got: &Mutex<Got>, status: &AtomicU16) -> std::io::Resu
             .unwrap_or(0);
         let mut body = vec![0; len];
         reader.read_exact(&mut body)?;
+        if headers
+            .get("content-encoding")
+            .is_some_and(|e| e.eq_ignore_ascii_case("gzip"))
+        {
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut plain)?;
+            body = plain;
+        }
         let json = headers
             .get("content-type")
             .is_some_and(|t| t.contains("json"));

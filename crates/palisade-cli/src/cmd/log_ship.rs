@@ -101,6 +101,27 @@ fn timeout(flag: Option<u64>, env: Option<String>) -> anyhow::Result<Duration> {
     Ok(d.max(Duration::from_secs(1)))
 }
 
+/// Warns about a compression the exporter will ignore: the OTLP exporter
+/// specification has SDKs ignore an unknown `OTEL_EXPORTER_OTLP_COMPRESSION`
+/// (`gzip` and `none` are known; this build has no zstd), which would
+/// otherwise go unnoticed.
+fn warn_unknown_compression(var: &dyn Fn(&str) -> Option<String>) {
+    for name in [
+        "OTEL_EXPORTER_OTLP_COMPRESSION",
+        "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION",
+        "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION",
+    ] {
+        if let Some(v) = var(name) {
+            let v = v.trim();
+            if !v.is_empty() && !v.eq_ignore_ascii_case("gzip") && !v.eq_ignore_ascii_case("none") {
+                eprintln!(
+                    "palisade: warning: {name}=`{v}` is not gzip or none: sending uncompressed"
+                );
+            }
+        }
+    }
+}
+
 /// Runs `palisade log ship`: `opts` locate the managed and user palisade.toml
 /// (for `[telemetry]`), `log_of` opens the log once a target is known.
 pub fn run(
@@ -126,6 +147,7 @@ pub fn run(
         logs: tel.logs,
         metrics: tel.metrics,
     };
+    warn_unknown_compression(&|k| std::env::var(k).ok());
     let target = match Target::resolve(&settings, &|k| std::env::var(k).ok()) {
         Err(OtlpError::NoEndpoint) if s.background => return Ok(crate::exit::OK),
         r => r?,
