@@ -260,6 +260,30 @@ fn gzip_compression_is_honoured() {
         "{after:?}"
     );
     assert_eq!(rx.log_records().len(), 2);
+    // The same from `[telemetry] compression`, with no variable: the
+    // background shipper sees no OTEL_* variables, so this is its way.
+    user_config(
+        &e,
+        &format!(
+            "[telemetry]\notlp_endpoint = \"{}\"\ncompression = \"gzip\"\n",
+            rx.endpoint()
+        ),
+    );
+    let before = rx.requests().len();
+    hook(&e, "ls");
+    let (code, _, err) = run(&e, &["log", "ship"]);
+    assert_eq!(code, 0, "{err}");
+    let after = &encodings()[before..];
+    assert!(!after.is_empty());
+    assert!(
+        after.iter().all(|c| c.as_deref() == Some("gzip")),
+        "{after:?}"
+    );
+    assert_eq!(rx.log_records().len(), 3);
+    user_config(&e, "[telemetry]\ncompression = \"brotli\"\n");
+    let (code, _, err) = run(&e, &["log", "ship"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("compression: unknown `brotli`"), "{err}");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use opentelemetry::logs::AnyValue;
 use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::InstrumentationScope;
 use opentelemetry_otlp::{
-    LogExporter, MetricExporter, RetryPolicy, WithExportConfig, WithHttpConfig,
+    Compression, LogExporter, MetricExporter, RetryPolicy, WithExportConfig, WithHttpConfig,
 };
 use opentelemetry_sdk::error::OTelSdkError;
 use opentelemetry_sdk::logs::{LogBatch, LogExporter as _, SdkLogRecord, SdkLoggerProvider};
@@ -32,6 +32,9 @@ pub struct Options {
     pub batch: usize,
     /// The deadline of one HTTP request (default 10 s).
     pub timeout: Duration,
+    /// Gzip request bodies (`Content-Encoding: gzip`); when false,
+    /// `OTEL_EXPORTER_OTLP_COMPRESSION` may still ask for it.
+    pub gzip: bool,
 }
 
 impl Default for Options {
@@ -39,6 +42,7 @@ impl Default for Options {
         Options {
             batch: 512,
             timeout: Duration::from_secs(10),
+            gzip: false,
         }
     }
 }
@@ -146,19 +150,23 @@ impl Shipper {
         let logs = match &target.logs {
             None => None,
             Some(d) => {
-                let mut e = LogExporter::builder()
+                let b = LogExporter::builder()
                     .with_http()
                     .with_http_client(client.clone())
                     .with_endpoint(d.url.clone())
                     .with_protocol(otlp_protocol(d.protocol))
                     .with_headers(headers(d))
                     .with_timeout(opts.timeout)
-                    .with_retry_policy(RetryPolicy::disabled())
-                    .build()
-                    .map_err(|e| OtlpError::Build {
-                        signal: "logs",
-                        message: e.to_string(),
-                    })?;
+                    .with_retry_policy(RetryPolicy::disabled());
+                let b = if opts.gzip {
+                    b.with_compression(Compression::Gzip)
+                } else {
+                    b
+                };
+                let mut e = b.build().map_err(|e| OtlpError::Build {
+                    signal: "logs",
+                    message: e.to_string(),
+                })?;
                 e.set_resource(&resource);
                 Some((e, d.url.clone()))
             }
@@ -166,23 +174,30 @@ impl Shipper {
         let metrics = match &target.metrics {
             None => None,
             Some(d) => Some((
-                MetricExporter::builder()
-                    .with_http()
-                    .with_http_client(client.clone())
-                    .with_endpoint(d.url.clone())
-                    .with_protocol(otlp_protocol(d.protocol))
-                    .with_headers(headers(d))
-                    .with_timeout(opts.timeout)
-                    .with_retry_policy(RetryPolicy::disabled())
-                    // Delta: each run of the short-lived shipper reports the
-                    // decisions it ships; a cumulative sum would restart at
-                    // zero with every process.
-                    .with_temporality(Temporality::Delta)
-                    .build()
-                    .map_err(|e| OtlpError::Build {
-                        signal: "metrics",
-                        message: e.to_string(),
-                    })?,
+                {
+                    let b = MetricExporter::builder()
+                        .with_http()
+                        .with_http_client(client.clone())
+                        .with_endpoint(d.url.clone())
+                        .with_protocol(otlp_protocol(d.protocol))
+                        .with_headers(headers(d))
+                        .with_timeout(opts.timeout)
+                        .with_retry_policy(RetryPolicy::disabled());
+                    if opts.gzip {
+                        b.with_compression(Compression::Gzip)
+                    } else {
+                        b
+                    }
+                }
+                // Delta: each run of the short-lived shipper reports the
+                // decisions it ships; a cumulative sum would restart at
+                // zero with every process.
+                .with_temporality(Temporality::Delta)
+                .build()
+                .map_err(|e| OtlpError::Build {
+                    signal: "metrics",
+                    message: e.to_string(),
+                })?,
                 d.url.clone(),
             )),
         };

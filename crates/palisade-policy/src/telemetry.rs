@@ -8,6 +8,7 @@
 //! headers = { authorization = "Bearer …" }  # sent with every export (auth tokens)
 //! export = ["logs", "metrics"]         # which signals to send (default both)
 //! interval = "10s"                     # the hook starts a background shipper at most this often ("0": never)
+//! compression = "gzip"                 # or "none"; unset: OTEL_EXPORTER_OTLP_COMPRESSION decides
 //!
 //! [audit]
 //! enabled = true                       # the hook appends a record per decision (default true)
@@ -44,6 +45,7 @@ pub(crate) struct TelemetryFile {
     headers: BTreeMap<String, String>,
     export: Option<Vec<Spanned<String>>>,
     interval: Option<Spanned<String>>,
+    compression: Option<Spanned<String>>,
 }
 
 /// `[audit]` as written in one `palisade.toml`.
@@ -96,6 +98,7 @@ pub(crate) struct TelemetrySection {
     headers: BTreeMap<String, String>,
     export: Option<(bool, bool)>,
     interval: Option<Duration>,
+    gzip: Option<bool>,
 }
 
 /// One `[audit]` section (nothing to check beyond its types).
@@ -153,12 +156,26 @@ impl TelemetryFile {
                     .map_err(|m| err(i.span().start, format!("interval: {m}")))?,
             ),
         };
+        let gzip = match &self.compression {
+            None => None,
+            Some(c) => match c.get_ref().as_str() {
+                "gzip" => Some(true),
+                "none" => Some(false),
+                other => {
+                    return Err(err(
+                        c.span().start,
+                        format!("compression: unknown `{other}` (use gzip or none)"),
+                    ))
+                }
+            },
+        };
         Ok(TelemetrySection {
             otlp_endpoint: self.otlp_endpoint.map(Spanned::into_inner),
             protocol,
             headers: self.headers,
             export,
             interval,
+            gzip,
         })
     }
 }
@@ -180,6 +197,9 @@ pub struct TelemetrySettings {
     pub metrics: bool,
     /// How often the hook may start a background shipper; zero: never.
     pub interval: Duration,
+    /// Gzip request bodies (`compression = "gzip"`); unset: as
+    /// `OTEL_EXPORTER_OTLP_COMPRESSION` says.
+    pub gzip: Option<bool>,
     /// The files that set something, highest layer first.
     pub sources: Vec<PathBuf>,
 }
@@ -193,6 +213,7 @@ impl Default for TelemetrySettings {
             logs: true,
             metrics: true,
             interval: DEFAULT_SHIP_INTERVAL,
+            gzip: None,
             sources: Vec::new(),
         }
     }
@@ -261,6 +282,7 @@ pub(crate) fn merge_telemetry(
     if let Some(i) = kept.iter().find_map(|s| s.2.interval) {
         t.interval = i;
     }
+    t.gzip = kept.iter().find_map(|s| s.2.gzip);
     for s in &kept {
         for (k, v) in &s.2.headers {
             t.headers.entry(k.clone()).or_insert_with(|| v.clone());

@@ -159,6 +159,7 @@ pub fn run(
         Options {
             batch: s.batch as usize,
             timeout: timeout(s.timeout, std::env::var("OTEL_EXPORTER_OTLP_TIMEOUT").ok())?,
+            gzip: tel.gzip == Some(true),
         },
     )?;
     if s.status {
