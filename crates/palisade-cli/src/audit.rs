@@ -23,6 +23,9 @@ pub struct Trace {
     pub settings: Option<(AuditSettings, TelemetrySettings)>,
     /// The managed layer's directory, when the hook was given one.
     pub managed_dir: Option<PathBuf>,
+    /// The secret rule (`secret.github.pat-classic`) of the first finding,
+    /// when the secret checks blocked the action rather than a policy rule.
+    pub secret_rule: Option<String>,
 }
 
 /// Whether the hook logs: `PALISADE_AUDIT` (`off`, `0`, `false` / `on`,
@@ -81,16 +84,32 @@ pub fn record(
     if !enabled(&audit) {
         return;
     }
+    let entry = entry(agent, event, answer, trace, started, redact);
+    if relayed(std::slice::from_ref(&entry), "the decision was") {
+        return;
+    }
     let (Some(dir), Some(key)) = (log_dir(&audit), palisade_audit::Key::default_path()) else {
         return;
     };
     let log = Log::new(dir, key).fsync(fsync(&audit));
-    let entry = entry(agent, event, answer, trace, started, redact);
     if let Err(e) = log.append(entry) {
         eprintln!("palisade: warning: the decision was not written to the audit log: {e}");
         return;
     }
     crate::ship_trigger::maybe_start(&log, &telemetry, trace.managed_dir.as_deref());
+}
+
+/// The audit log as the `[audit]` settings of the managed and user files
+/// (and the `PALISADE_AUDIT*` variables) configure it, with the
+/// `[telemetry]` settings; `None` when logging is off or has no location.
+pub fn configured_log(flags: &crate::env::PolicyFlags) -> Option<(Log, TelemetrySettings)> {
+    let opts = crate::env::setup(None, flags, "palisade", None, None).1;
+    let (audit, telemetry) = settings_for(&opts);
+    if !enabled(&audit) {
+        return None;
+    }
+    let log = Log::new(log_dir(&audit)?, palisade_audit::Key::default_path()?).fsync(fsync(&audit));
+    Some((log, telemetry))
 }
 
 /// Appends the records of other components (`palisade run`'s run and
@@ -103,20 +122,34 @@ pub fn append_all(entries: Vec<Entry>, what: &str, flags: &crate::env::PolicyFla
     if entries.is_empty() {
         return;
     }
-    let opts = crate::env::setup(None, flags, "palisade", None, None).1;
-    let (audit, telemetry) = settings_for(&opts);
-    if !enabled(&audit) {
-        return;
-    }
-    let (Some(dir), Some(key)) = (log_dir(&audit), palisade_audit::Key::default_path()) else {
+    let Some((log, telemetry)) = configured_log(flags) else {
         return;
     };
-    let log = Log::new(dir, key).fsync(fsync(&audit));
+    if relayed(&entries, what) {
+        return;
+    }
     if let Err(e) = log.append_all(entries) {
         eprintln!("palisade: warning: {what} not written to the audit log: {e}");
         return;
     }
     crate::ship_trigger::maybe_start(&log, &telemetry, flags.managed_dir.as_deref());
+}
+
+/// Inside `palisade run` (the relay's socket is named in the environment),
+/// sends `entries` to the relay outside the sandbox, which appends them;
+/// true when that was the way (sent, or failed with a warning naming
+/// `what`). Outside, false: the caller appends to the log itself.
+fn relayed(entries: &[Entry], what: &str) -> bool {
+    let Some(socket) = std::env::var_os(crate::relay::SOCKET_VAR).filter(|s| !s.is_empty()) else {
+        return false;
+    };
+    if let Err(e) = crate::relay::send(std::path::Path::new(&socket), entries) {
+        eprintln!(
+            "palisade: warning: {what} not written to the audit log through palisade run's relay ({}): {e}",
+            std::path::Path::new(&socket).display()
+        );
+    }
+    true
 }
 
 fn entry(
@@ -130,6 +163,8 @@ fn entry(
     let common = event.map(Event::common);
     let mode = common.and_then(|c| c.permission_mode);
     let verdict = verdict_of(answer);
+    // Only when the answer blocked: a rewrite or pass names no rule.
+    let secret = trace.secret_rule.as_ref().filter(|_| verdict == "deny");
     let deciding = trace
         .decision
         .as_ref()
@@ -153,8 +188,13 @@ fn entry(
         event: common.map(|c| c.event_name.clone()),
         action: event.map_or_else(|| "unreadable hook input".into(), |e| action_of(e, &redact)),
         verdict: verdict.to_string(),
-        rule: deciding.map(|r| r.rule_id.clone()),
-        layer: deciding.map(|r| r.layer.to_string()),
+        // A secret check that blocked names its scanner rule (built in).
+        rule: deciding
+            .map(|r| r.rule_id.clone())
+            .or_else(|| secret.cloned()),
+        layer: deciding
+            .map(|r| r.layer.to_string())
+            .or_else(|| secret.as_ref().map(|_| "built-in".to_string())),
         source: deciding.and_then(|r| r.source.as_ref().map(ToString::to_string)),
         reason,
         duration_us: started.elapsed().as_micros().try_into().unwrap_or(u64::MAX),

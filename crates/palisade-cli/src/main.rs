@@ -9,6 +9,7 @@ mod audit;
 mod cmd;
 mod crash;
 mod env;
+mod relay;
 mod ship_trigger;
 
 use clap::{Parser, Subcommand};

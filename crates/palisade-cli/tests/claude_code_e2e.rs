@@ -858,6 +858,7 @@ fn run(
             }
         }
         outcome.failures.extend(disk_checks(&sb));
+        outcome.failures.extend(audit_checks(&sb, mode, &steps));
     }
 
     let keep = std::env::var("PALISADE_E2E_KEEP").is_ok_and(|v| v == "1");
@@ -876,6 +877,70 @@ fn run(
         kept.display(),
         outcome.failures.join("\n  - ")
     );
+}
+
+// ---------------------------------------------------------------------------
+// Audit log checks (issue #8)
+// ---------------------------------------------------------------------------
+
+/// What the real client's hook calls left in the audit log (in the
+/// throwaway HOME): a `deny` record naming the rule of every step that
+/// Palisade's hook must block; under `--dangerously-skip-permissions`,
+/// the permission mode `bypassPermissions` and the `bypass-permissions`
+/// flag on every PreToolUse record, and neither without it; and a log
+/// that `palisade log verify` passes.
+fn audit_checks(sb: &Sandbox, mode: Mode, steps: &[Step]) -> Vec<String> {
+    let palisade = |args: &[&str]| {
+        Command::new(palisade_exe())
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &sb.home)
+            .output()
+    };
+    let mut failures = Vec::new();
+    let records: Vec<Value> = match palisade(&["log", "export"]) {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .filter(|r: &Value| r["agent"] == "claude-code")
+            .collect(),
+        other => return vec![format!("palisade log export failed: {other:?}")],
+    };
+    for s in steps {
+        if let Expect::Blocked(rule) = s.expect {
+            let logged = records
+                .iter()
+                .any(|r| r["verdict"] == "deny" && r["rule"] == rule);
+            if !logged {
+                failures.push(format!("audit log: no deny record with rule {rule}"));
+            }
+        }
+    }
+    let pre: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["event"] == "PreToolUse")
+        .collect();
+    if pre.is_empty() {
+        failures.push("audit log: no PreToolUse record".into());
+    }
+    for r in pre {
+        let flagged = r["flags"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x == "bypass-permissions"));
+        let ok = match mode {
+            Mode::SkipPermissions => r["mode"] == "bypassPermissions" && flagged,
+            Mode::Plain => r["mode"] != "bypassPermissions" && !flagged,
+        };
+        if !ok {
+            failures.push(format!("audit log: mode/flags wrong for this run: {r}"));
+        }
+    }
+    match palisade(&["log", "verify"]) {
+        Ok(o) if o.status.success() => {}
+        other => failures.push(format!("audit log: verify failed: {other:?}")),
+    }
+    failures
 }
 
 // ---------------------------------------------------------------------------

@@ -341,3 +341,37 @@ fn bypass_permissions_sessions_are_flagged() {
     let (code, out) = log(&e, &["verify"]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// A Read the secret checks deny (no policy rule decided) is recorded with
+/// the scanner's rule id, and the secret itself is not in the record.
+#[test]
+fn a_secret_block_is_recorded_with_its_rule() {
+    let e = env();
+    let token = github_token("Zr4kW9pQm2Lx7TnB3vHc8JdY5gFs1E");
+    let file = e.proj.join("deploy.py");
+    std::fs::write(&file, format!("TOKEN = '{token}'\n")).expect("write");
+    let mut child = palisade_cmd(&e, &["hook", "claude-code", "--managed-dir"])
+        .arg(&e.managed)
+        .spawn()
+        .expect("spawn");
+    let input = json!({"session_id": "s1", "cwd": e.proj, "permission_mode": "default",
+        "hook_event_name": "PreToolUse", "tool_name": "Read",
+        "tool_input": {"file_path": file}});
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.to_string().as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\"deny\""),
+        "{out:?}"
+    );
+    let recs = records(&e);
+    assert_eq!(recs.len(), 1, "{recs:#?}");
+    assert_eq!(recs[0]["verdict"], "deny");
+    assert_eq!(recs[0]["rule"], "secret.github.pat-classic");
+    assert_eq!(recs[0]["layer"], "built-in");
+    assert!(!recs[0].to_string().contains(&token));
+}

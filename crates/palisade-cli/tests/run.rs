@@ -1426,3 +1426,79 @@ fn profiles_can_be_listed_and_shown() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("no profile named `nope`"));
 }
+
+/// A hook that runs inside the sandbox (an agent wrapped with `palisade
+/// run`) cannot write the audit log, which is outside the writable roots;
+/// its record reaches the log through `palisade run`'s relay, flagged as
+/// relayed, and the sandbox still cannot edit the log itself.
+#[test]
+fn hooks_inside_the_sandbox_log_through_the_relay() {
+    let d = dirs();
+    let audit = d.outside.join("audit");
+    let key = d.outside.join("audit.key");
+    let exe = env!("CARGO_BIN_EXE_palisade");
+    let event = serde_json::json!({"session_id": "s9", "cwd": d.proj,
+        "permission_mode": "default", "hook_event_name": "PreToolUse",
+        "tool_name": "Bash", "tool_input": {"command": "rm -rf ~"}});
+    std::fs::write(d.proj.join("event.json"), event.to_string()).unwrap();
+    // First a record from outside, so that the log exists; then, inside:
+    // the hook, and an attempt to rewrite the log directly.
+    let script = format!(
+        "'{exe}' hook claude-code < event.json > /dev/null; \
+         echo tampered >> '{seg}' 2>/dev/null && echo wrote-log || echo log-refused; \
+         [ -s '{key}' ] && echo read-key || echo key-hidden",
+        seg = audit.join("segment-000001.jsonl").display(),
+        key = key.display()
+    );
+    let run = |args: &[&str]| {
+        palisade()
+            .args(args)
+            .current_dir(&d.proj)
+            .env("PALISADE_AUDIT", "on")
+            .env("PALISADE_AUDIT_DIR", &audit)
+            .env("PALISADE_AUDIT_KEY_FILE", &key)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["run", "--", "true"]);
+    assert!(o.status.success(), "{o:?}");
+    let o = run(&["run", "--", "sh", "-c", &script]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "log-refused\nkey-hidden\n",
+        "{o:?}"
+    );
+    let o = run(&[
+        "log",
+        "export",
+        "--dir",
+        audit.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    let recs: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let hook: Vec<&serde_json::Value> = recs
+        .iter()
+        .filter(|r| r["agent"] == "claude-code")
+        .collect();
+    assert_eq!(hook.len(), 1, "{recs:#?}");
+    assert_eq!(hook[0]["verdict"], "deny");
+    // Decided by its rule, not failed closed: the hook read the policy
+    // although `.claude/` is a placeholder file in the sandbox.
+    assert_eq!(hook[0]["rule"], "destructive.rm-recursive", "{}", hook[0]);
+    assert_eq!(hook[0]["session"], "s9");
+    assert_eq!(hook[0]["flags"], serde_json::json!(["sandbox-relayed"]));
+    let o = run(&[
+        "log",
+        "verify",
+        "--dir",
+        audit.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{o:?}");
+}

@@ -180,7 +180,17 @@ pub fn load_audit_and_telemetry(
 pub fn read_file(path: &Path, cli_explicit: bool) -> Result<Option<FileSettings>, PolicyError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !cli_explicit => return Ok(None),
+        // Not a directory: a parent is a file, e.g. the empty placeholder
+        // `palisade run` mounts where a protected `.claude/` is missing;
+        // either way there is no such settings file.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) && !cli_explicit =>
+        {
+            return Ok(None)
+        }
         Err(e) => {
             return Err(PolicyError::Io {
                 path: path.to_path_buf(),
@@ -245,4 +255,24 @@ pub fn project_trusted(home: &Path, project_root: &Path) -> bool {
             .and_then(|p| p.trusted)
             .unwrap_or(false)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A settings path under a *file* (the placeholder `palisade run`
+    /// mounts where a protected `.claude/` is missing) is no settings file,
+    /// as an absent one is; an explicit `--settings` path still errors.
+    #[test]
+    fn a_settings_path_under_a_file_is_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".claude"), "").unwrap();
+        let path = dir.path().join(".claude/settings.local.json");
+        assert!(read_file(&path, false).unwrap().is_none());
+        assert!(read_file(&dir.path().join("none.json"), false)
+            .unwrap()
+            .is_none());
+        assert!(read_file(&path, true).is_err());
+    }
 }

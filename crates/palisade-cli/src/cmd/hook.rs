@@ -238,8 +238,9 @@ fn decide(event: &Event, flags: &PolicyFlags, trace: &mut Trace) -> Answer {
                     _ => {}
                 }
             }
-            let answered = secrets_before(event, &a, &decision, &policy, &ctx)
-                .unwrap_or_else(|| answer(event, &decision));
+            let answered =
+                secrets_before(event, &a, &decision, &policy, &ctx, &mut trace.secret_rule)
+                    .unwrap_or_else(|| answer(event, &decision));
             trace.decision = Some(decision);
             answered
         }
@@ -529,8 +530,11 @@ fn secrets_before(
     decision: &Decision,
     policy: &Policy,
     ctx: &Context,
+    rule: &mut Option<String>,
 ) -> Option<Answer> {
     let cwd = &ctx.cwd;
+    // The audit record names the first finding's rule.
+    let mut first = |findings: &[Finding]| *rule = findings.first().map(|f| f.rule_id.clone());
     match (event, action) {
         (Event::UserPromptSubmit { .. }, Action::Prompt { text }) => {
             if text.trim().is_empty() {
@@ -540,6 +544,7 @@ fn secrets_before(
             if findings.is_empty() {
                 return None;
             }
+            first(&findings);
             let b = secrets::prompt_blocked(scanner(), &findings);
             Some(prompt_block(
                 &b.message,
@@ -563,6 +568,7 @@ fn secrets_before(
             if findings.is_empty() {
                 return None;
             }
+            first(&findings);
             let b = secrets::read_blocked(scanner(), &path, &findings);
             let mut message = b.message;
             if truncated {
@@ -595,6 +601,7 @@ fn secrets_before(
             if findings.is_empty() {
                 return None;
             }
+            first(&findings);
             let path = secrets::absolute(path, cwd);
             let b = secrets::write_blocked(scanner(), &path, &findings);
             Some(pre_tool_use_deny(

@@ -205,9 +205,18 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         prof = prof.with_policy_domains(&s.allow_domains, &s.deny_domains);
     }
     let prof_source = prof.sources.first().cloned();
-    let rp = prof
+    let mut rp = prof
         .plan(&project, home.as_deref())
         .with_context(|| format!("profile `{name}`"))?;
+    // The audit log's seal key: nothing in the sandbox needs it (hooks log
+    // through the relay), and whoever reads it can forge seals.
+    if let Some(key) = palisade_audit::Key::default_path().filter(|k| k.is_file()) {
+        if let Ok(key) = std::fs::canonicalize(key) {
+            if !rp.hide.contains(&key) {
+                rp.hide.push(key);
+            }
+        }
+    }
     let tmp = if rp.private_tmp {
         Some(private_tmp()?)
     } else {
@@ -383,12 +392,42 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         profile: name.to_string(),
         network_off: matches!(network, launch::Network::None),
     };
+    // Hooks inside the sandbox (a wrapped agent's) cannot write the audit
+    // log, which is outside the writable roots: they send their records
+    // to a relay that this process serves (see crate::relay).
+    let audit = crate::audit::configured_log(&PolicyFlags::default());
+    let mut relay_dir = None;
+    let relay = match &audit {
+        Some(_) => {
+            let dir = private_dir("palisade-audit")?;
+            let r = crate::relay::Relay::bind(&dir)
+                .with_context(|| format!("binding the audit relay in {}", dir.display()))?;
+            relay_dir = Some(dir);
+            Some(r)
+        }
+        None => None,
+    };
     // Read here, in the host's network namespace, where they are bound.
-    // The proxy's own socket stays reachable for the bridge.
-    let own: Vec<PathBuf> = match &network {
+    // The proxy's own socket stays reachable for the bridge, and the
+    // relay's for the hooks.
+    let mut own: Vec<PathBuf> = match &network {
         launch::Network::Proxy { socket, .. } => vec![socket.clone()],
         _ => Vec::new(),
     };
+    scrubbed.kept.retain(|(k, _)| {
+        k.as_os_str() != crate::relay::SOCKET_VAR && k.as_os_str() != "PALISADE_AUDIT"
+    });
+    match &relay {
+        Some(r) => {
+            own.push(r.socket().to_path_buf());
+            scrubbed.kept.push((
+                crate::relay::SOCKET_VAR.into(),
+                r.socket().as_os_str().to_owned(),
+            ));
+        }
+        // Logging is off out here: so it is for the hooks inside.
+        None => scrubbed.kept.push(("PALISADE_AUDIT".into(), "off".into())),
+    }
     let unix_sockets = palisade_sandbox::ns::host_sockets(&own, &write_roots);
     let mut plan = launch::Plan {
         program: program.into(),
@@ -415,6 +454,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             // sees the end of the stream when the sandbox is gone.
             plan.stderr = None;
             // Threads only now: the sandbox is forked.
+            if let (Some(r), Some((log, telemetry))) = (relay, audit.clone()) {
+                r.serve(log, move |log| {
+                    crate::ship_trigger::maybe_start(log, &telemetry, None);
+                });
+            }
             let proxy = match proxy_listener.take() {
                 Some(l) => {
                     let policy = palisade_sandbox::proxy::ProxyPolicy {
@@ -514,6 +558,9 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let _ = std::fs::remove_dir_all(t);
     }
     if let Some(d) = &proxy_dir {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    if let Some(d) = &relay_dir {
         let _ = std::fs::remove_dir_all(d);
     }
     Ok(code)
