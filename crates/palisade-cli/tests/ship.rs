@@ -9,7 +9,6 @@ use palisade_otlp::names;
 use palisade_otlp::receiver::{attr, proto, Receiver};
 use pretty_assertions::assert_eq;
 use proto::common::v1::any_value::Value;
-use proto::metrics::v1::metric::Data;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
@@ -79,36 +78,9 @@ fn exported(e: &Env) -> Vec<Json> {
 
 /// `palisade.decisions` summed by verdict, and the histogram's count.
 fn metrics(rx: &Receiver) -> (BTreeMap<String, u64>, u64) {
-    let mut by = BTreeMap::new();
-    let mut count = 0;
-    for m in rx
-        .metrics()
-        .into_iter()
-        .flat_map(|r| r.resource_metrics)
-        .flat_map(|r| r.scope_metrics)
-        .flat_map(|s| s.metrics)
-    {
-        match m.data {
-            Some(Data::Sum(sum)) if m.name == names::DECISIONS => {
-                for p in sum.data_points {
-                    let v = p.attributes.iter().find(|a| a.key == names::VERDICT);
-                    let v = s(v
-                        .and_then(|a| a.value.as_ref())
-                        .and_then(|v| v.value.as_ref()));
-                    let n = match p.value {
-                        Some(proto::metrics::v1::number_data_point::Value::AsInt(i)) => i as u64,
-                        _ => 0,
-                    };
-                    *by.entry(v.unwrap()).or_default() += n;
-                }
-            }
-            Some(Data::Histogram(h)) if m.name == names::HOOK_DURATION => {
-                count += h.data_points.iter().map(|p| p.count).sum::<u64>();
-            }
-            _ => panic!("unexpected metric {}", m.name),
-        }
-    }
-    (by, count)
+    let t = rx.metric_totals();
+    assert!(t.unexpected.is_empty(), "{:?}", t.unexpected);
+    (t.decisions_by_verdict, t.durations)
 }
 
 #[test]

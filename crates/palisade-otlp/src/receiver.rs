@@ -123,6 +123,54 @@ impl Receiver {
             .unwrap_or_default()
     }
 
+    /// What the accepted metric requests add up to.
+    pub fn metric_totals(&self) -> MetricTotals {
+        use proto::metrics::v1::metric::Data;
+        use proto::metrics::v1::number_data_point::Value as Number;
+        let mut t = MetricTotals {
+            all_delta: true,
+            ..MetricTotals::default()
+        };
+        let metrics = self
+            .metrics()
+            .into_iter()
+            .flat_map(|r| r.resource_metrics)
+            .flat_map(|r| r.scope_metrics)
+            .flat_map(|s| s.metrics);
+        for m in metrics {
+            match (m.name.as_str(), m.data) {
+                (crate::names::DECISIONS, Some(Data::Sum(sum))) => {
+                    t.all_delta &= sum.aggregation_temporality == 1;
+                    for p in sum.data_points {
+                        let verdict = p
+                            .attributes
+                            .iter()
+                            .find(|a| a.key == crate::names::VERDICT)
+                            .and_then(|a| a.value.as_ref())
+                            .and_then(|v| v.value.as_ref());
+                        let verdict = match verdict {
+                            Some(proto::common::v1::any_value::Value::StringValue(v)) => v.clone(),
+                            _ => String::new(),
+                        };
+                        let n = match p.value {
+                            Some(Number::AsInt(i)) => u64::try_from(i).unwrap_or(0),
+                            _ => 0,
+                        };
+                        *t.decisions_by_verdict.entry(verdict).or_default() += n;
+                    }
+                }
+                (crate::names::HOOK_DURATION, Some(Data::Histogram(h))) => {
+                    if !t.duration_units.contains(&m.unit) {
+                        t.duration_units.push(m.unit.clone());
+                    }
+                    t.durations += h.data_points.iter().map(|p| p.count).sum::<u64>();
+                }
+                (name, _) => t.unexpected.push(name.to_string()),
+            }
+        }
+        t
+    }
+
     /// Every accepted log record, in order.
     pub fn log_records(&self) -> Vec<LogRecord> {
         self.logs()
@@ -142,6 +190,21 @@ impl Drop for Receiver {
             let _ = t.join();
         }
     }
+}
+
+/// What the accepted metric requests add up to ([`Receiver::metric_totals`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetricTotals {
+    /// `palisade.decisions` summed by its `palisade.verdict` attribute.
+    pub decisions_by_verdict: BTreeMap<String, u64>,
+    /// The number of `palisade.hook.duration` histogram observations.
+    pub durations: u64,
+    /// Every `palisade.decisions` sum was delta (temporality 1).
+    pub all_delta: bool,
+    /// The units `palisade.hook.duration` came with.
+    pub duration_units: Vec<String>,
+    /// Names of metrics other than those two.
+    pub unexpected: Vec<String>,
 }
 
 /// A string attribute of a log record, if it has one.

@@ -8,7 +8,6 @@ use palisade_otlp::receiver::{attr, proto, Receiver};
 use palisade_otlp::{names, Options, OtlpError, Protocol, Settings, Shipper, Target};
 use pretty_assertions::assert_eq;
 use proto::common::v1::any_value::Value;
-use proto::metrics::v1::metric::Data;
 
 fn log_with(dir: &std::path::Path, verdicts: &[&str]) -> Log {
     let log = Log::new(dir.join("audit"), dir.join("audit.key"));
@@ -64,44 +63,18 @@ fn int(v: Option<&Value>) -> Option<i64> {
     }
 }
 
-/// Sums of `palisade.decisions` by verdict, and the histogram's count.
+/// Sums of `palisade.decisions` by verdict, and the histogram's count;
+/// the counters must be delta and the histogram in seconds.
 fn metric_totals(rx: &Receiver) -> (std::collections::BTreeMap<String, u64>, u64) {
-    let mut by_verdict = std::collections::BTreeMap::new();
-    let mut hist = 0;
-    for m in rx
-        .metrics()
-        .into_iter()
-        .flat_map(|r| r.resource_metrics)
-        .flat_map(|r| r.scope_metrics)
-        .flat_map(|s| s.metrics)
-    {
-        match (m.name.as_str(), m.data) {
-            (names::DECISIONS, Some(Data::Sum(s))) => {
-                assert_eq!(s.aggregation_temporality, 1, "delta");
-                for p in s.data_points {
-                    let v = p
-                        .attributes
-                        .iter()
-                        .find(|a| a.key == names::VERDICT)
-                        .and_then(|a| a.value.as_ref())
-                        .and_then(|v| v.value.as_ref());
-                    let n = match p.value {
-                        Some(proto::metrics::v1::number_data_point::Value::AsInt(i)) => i as u64,
-                        other => panic!("counter value {other:?}"),
-                    };
-                    *by_verdict
-                        .entry(string(v).unwrap().to_string())
-                        .or_default() += n;
-                }
-            }
-            (names::HOOK_DURATION, Some(Data::Histogram(h))) => {
-                assert_eq!(m.unit, "s");
-                hist += h.data_points.iter().map(|p| p.count).sum::<u64>();
-            }
-            (name, _) => panic!("unexpected metric {name}"),
-        }
-    }
-    (by_verdict, hist)
+    let t = rx.metric_totals();
+    assert!(t.all_delta, "delta temporality");
+    assert!(t.unexpected.is_empty(), "{:?}", t.unexpected);
+    assert!(
+        t.duration_units.iter().all(|u| u == "s"),
+        "{:?}",
+        t.duration_units
+    );
+    (t.decisions_by_verdict, t.durations)
 }
 
 #[test]
