@@ -30,6 +30,9 @@ pub const RELAYED_FLAG: &str = "sandbox-relayed";
 /// The most bytes one connection may send (records are under 64 KiB each).
 const MAX_BYTES: u64 = 4 << 20;
 
+/// The most connections served at once.
+pub const MAX_CONNECTIONS: usize = 32;
+
 /// The most records one connection may send.
 const MAX_RECORDS: usize = 1000;
 
@@ -84,23 +87,35 @@ impl Relay {
         &self.socket
     }
 
-    /// Serves connections on a thread of its own for as long as the
-    /// process lives, appending each record to `log` (flagged
-    /// [`RELAYED_FLAG`]) and then calling `after` with the log, for the
-    /// background shipper. One connection at a time: the hook's records
-    /// are small and the log's lock serialises writers anyway.
-    pub fn serve(self, log: Log, after: impl Fn(&Log) + Send + 'static) {
+    /// Serves connections for as long as the process lives, appending each
+    /// record to `log` (flagged [`RELAYED_FLAG`]) and then calling `after`
+    /// with the log, for the background shipper. Each connection has a
+    /// thread of its own (at most [`MAX_CONNECTIONS`] at once; more are
+    /// refused), so a sandboxed process that opens a connection and holds
+    /// it cannot stall the hooks' records; the log's lock orders writers.
+    pub fn serve(self, log: Log, after: impl Fn(&Log) + Send + Sync + 'static) {
+        let after = std::sync::Arc::new(after);
+        let open = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         std::thread::spawn(move || {
             for conn in self.listener.incoming() {
                 let Ok(mut conn) = conn else { continue };
-                let answer = match relay(&conn, &log) {
-                    Ok(n) => {
-                        after(&log);
-                        format!("ok {n}\n")
-                    }
-                    Err(e) => format!("error: {e}\n"),
-                };
-                let _ = conn.write_all(answer.as_bytes());
+                if open.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    open.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                    let _ = conn.write_all(b"error: too many connections\n");
+                    continue;
+                }
+                let (log, after, open) = (log.clone(), after.clone(), open.clone());
+                std::thread::spawn(move || {
+                    let answer = match relay(&conn, &log) {
+                        Ok(n) => {
+                            after(&log);
+                            format!("ok {n}\n")
+                        }
+                        Err(e) => format!("error: {e}\n"),
+                    };
+                    let _ = conn.write_all(answer.as_bytes());
+                    open.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                });
             }
         });
     }
@@ -165,6 +180,15 @@ mod tests {
         }
         assert!(palisade_audit::verify(&log).unwrap().ok());
         assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
+        // A connection held open (no end of input) does not hold up others.
+        // (A liveness check, not a speed one: one connection at a time would
+        // wait out the held one's 10 s read timeout.)
+        let held = UnixStream::connect(&socket).unwrap();
+        let t = std::time::Instant::now();
+        send(&socket, &[entry("pass")]).unwrap();
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        drop(held);
+        assert_eq!(log.read(1).unwrap().len(), 4);
         // Garbage is refused and nothing of it is written.
         let mut s = UnixStream::connect(&socket).unwrap();
         s.write_all(b"{\"agent\": 7}\n").unwrap();
@@ -172,6 +196,6 @@ mod tests {
         let mut answer = String::new();
         s.read_to_string(&mut answer).unwrap();
         assert!(answer.starts_with("error: not an audit record"), "{answer}");
-        assert_eq!(log.read(1).unwrap().len(), 3);
+        assert_eq!(log.read(1).unwrap().len(), 4);
     }
 }
