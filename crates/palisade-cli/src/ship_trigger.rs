@@ -4,9 +4,13 @@
 //! out, and never waits for it.
 //!
 //! The shipper it starts reads its target from `[telemetry]` only: every
-//! `OTEL_*` variable is removed from its environment, because the hook's
-//! environment comes from the agent, and a project's
-//! `.claude/settings.json` can set the agent's `env`.
+//! `OTEL_*` variable is removed from its environment, and so are the
+//! proxy variables (`HTTP_PROXY`, `https_proxy`, `ALL_PROXY`, `NO_PROXY`,
+//! …) and `SSL_CERT_FILE` / `SSL_CERT_DIR`, because the hook's environment
+//! comes from the agent, and a project's `.claude/settings.json` can set
+//! the agent's `env`: with those, a cloned repository could route the
+//! audit stream through its own proxy and have it trusted. A proxy the
+//! team needs is set with `[telemetry] proxy` instead.
 
 use palisade_audit::Log;
 use palisade_policy::TelemetrySettings;
@@ -44,7 +48,7 @@ pub fn maybe_start(log: &Log, t: &TelemetrySettings, managed_dir: Option<&Path>)
         cmd.arg("--managed-dir").arg(m);
     }
     for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("OTEL_") {
+        if steers_export(&k.to_string_lossy()) {
             cmd.env_remove(k);
         }
     }
@@ -56,6 +60,16 @@ pub fn maybe_start(log: &Log, t: &TelemetrySettings, managed_dir: Option<&Path>)
         .stderr(Stdio::null())
         .process_group(0)
         .spawn();
+}
+
+/// Whether an environment variable could redirect or intercept the
+/// export: `OTEL_*`, any `*_PROXY` (any case; ureq and curl read both), and
+/// the certificate-file variables that the platform's root store reads.
+fn steers_export(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.starts_with("OTEL_")
+        || upper.ends_with("_PROXY")
+        || matches!(upper.as_str(), "SSL_CERT_FILE" | "SSL_CERT_DIR")
 }
 
 /// True (and the stamp touched) when the stamp is older than `interval`
@@ -77,4 +91,27 @@ fn due(stamp: &Path, interval: Duration) -> bool {
         .open(stamp)
         .and_then(|f| f.set_modified(SystemTime::now()))
         .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_that_steer_the_export_are_removed() {
+        for v in [
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "HTTP_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "no_proxy",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+        ] {
+            assert!(steers_export(v), "{v}");
+        }
+        for v in ["HOME", "PATH", "PALISADE_AUDIT_DIR", "PROXYCHAINS_CONF"] {
+            assert!(!steers_export(v), "{v}");
+        }
+    }
 }

@@ -36,6 +36,23 @@ fn hook(e: &Env, command_text: &str) -> Output {
     out
 }
 
+/// Runs the hook on a Bash command with extra environment variables (as
+/// the agent's environment would carry them).
+fn hook_with_env(e: &Env, command_text: &str, vars: &[(&str, &str)]) {
+    let mut cmd = palisade_cmd(e, &["hook", "claude-code", "--managed-dir"]);
+    cmd.arg(&e.managed).envs(vars.iter().copied());
+    let mut child = cmd.spawn().unwrap();
+    let input = serde_json::json!({"session_id": "s1", "cwd": e.proj,
+        "permission_mode": "default", "hook_event_name": "PreToolUse",
+        "tool_name": "Bash", "tool_input": {"command": command_text}});
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        input.to_string().as_bytes(),
+    )
+    .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+}
+
 fn run(e: &Env, args: &[&str]) -> (i32, String, String) {
     let out = palisade(e, args).output().unwrap();
     (
@@ -299,6 +316,56 @@ fn the_hook_starts_a_background_shipper_without_waiting_for_it() {
     hook(&e, "ls");
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(rx.log_records().len(), 1);
+}
+
+/// A project can set the agent's environment (Claude Code's `env`), and so
+/// the hook's: proxy and certificate variables there must not steer the
+/// background shipper, which still delivers directly. The same variables
+/// do steer `palisade log ship` run by hand (the user's own shell), which
+/// shows they would have mattered; `[telemetry] proxy` is the way to set
+/// one for the background shipper.
+#[test]
+fn the_agents_proxy_variables_do_not_steer_the_background_shipper() {
+    let e = env();
+    let rx = Receiver::start().unwrap();
+    user_config(
+        &e,
+        &format!("[telemetry]\notlp_endpoint = \"{}\"\n", rx.endpoint()),
+    );
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let steering = [
+        ("HTTP_PROXY", dead.as_str()),
+        ("http_proxy", dead.as_str()),
+        ("HTTPS_PROXY", dead.as_str()),
+        ("ALL_PROXY", dead.as_str()),
+        ("SSL_CERT_FILE", "/nonexistent/attacker-ca.pem"),
+    ];
+    // By hand, with those variables: the dead proxy is used, and fails.
+    hook_with_env(&e, "ls", &[("PALISADE_NO_BACKGROUND_SHIP", "1")]);
+    let mut by_hand = palisade(&e, &["log", "ship"]);
+    by_hand.envs(steering);
+    let o = by_hand.output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(rx.log_records().is_empty());
+    // The hook's background shipper, with the same variables: delivered.
+    hook_with_env(&e, "cat ~/.ssh/id_rsa", &steering);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while rx.log_records().len() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(rx.log_records().len(), 2);
+    // `[telemetry] proxy` is honoured: through the dead proxy, nothing goes.
+    user_config(
+        &e,
+        &format!(
+            "[telemetry]\notlp_endpoint = \"{}\"\nproxy = \"{dead}\"\n",
+            rx.endpoint()
+        ),
+    );
+    hook_with_env(&e, "pwd", &[("PALISADE_NO_BACKGROUND_SHIP", "1")]);
+    let (code, _, err) = run(&e, &["log", "ship"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(rx.log_records().len(), 2);
 }
 
 #[test]

@@ -20,9 +20,21 @@ pub(crate) struct UreqClient {
 }
 
 impl UreqClient {
-    /// A client whose every request (connect, send, read) ends within `timeout`.
-    pub(crate) fn new(timeout: Duration) -> Self {
-        let agent = ureq::Agent::config_builder()
+    /// A client whose every request (connect, send, read) ends within
+    /// `timeout`, through `proxy` when given (else the environment's).
+    ///
+    /// # Errors
+    /// [`OtlpError::Config`] when `proxy` is not a proxy URL.
+    pub(crate) fn new(timeout: Duration, proxy: Option<&str>) -> Result<Self, crate::OtlpError> {
+        let mut config = ureq::Agent::config_builder();
+        if let Some(p) = proxy {
+            let p = ureq::Proxy::new(p).map_err(|e| crate::OtlpError::Config {
+                name: "proxy".into(),
+                message: format!("`{p}`: {e}"),
+            })?;
+            config = config.proxy(Some(p));
+        }
+        let agent = config
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
             .max_redirects(0)
@@ -33,10 +45,10 @@ impl UreqClient {
             )
             .build()
             .new_agent();
-        UreqClient {
+        Ok(UreqClient {
             agent,
             last_error: Arc::new(Mutex::new(None)),
-        }
+        })
     }
 
     /// The last transport error, taken.

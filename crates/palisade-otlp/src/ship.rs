@@ -35,6 +35,10 @@ pub struct Options {
     /// Gzip request bodies (`Content-Encoding: gzip`); when false,
     /// `OTEL_EXPORTER_OTLP_COMPRESSION` may still ask for it.
     pub gzip: bool,
+    /// A proxy URL (`http://`, `https://`, `socks4://`, `socks5://`) to
+    /// reach the collector through; `None`: the environment's
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`, if any.
+    pub proxy: Option<String>,
 }
 
 impl Default for Options {
@@ -43,6 +47,7 @@ impl Default for Options {
             batch: 512,
             timeout: Duration::from_secs(10),
             gzip: false,
+            proxy: None,
         }
     }
 }
@@ -138,7 +143,7 @@ impl Shipper {
     /// `OTEL_EXPORTER_OTLP_COMPRESSION` asks for a compression this build
     /// does not have).
     pub fn new(log: Log, target: Target, opts: Options) -> Result<Shipper, OtlpError> {
-        let client = UreqClient::new(opts.timeout);
+        let client = UreqClient::new(opts.timeout, opts.proxy.as_deref())?;
         let resource = Resource::builder_empty()
             .with_attributes(
                 target

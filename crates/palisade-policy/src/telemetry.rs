@@ -9,6 +9,7 @@
 //! export = ["logs", "metrics"]         # which signals to send (default both)
 //! interval = "10s"                     # the hook starts a background shipper at most this often ("0": never)
 //! compression = "gzip"                 # or "none"; unset: OTEL_EXPORTER_OTLP_COMPRESSION decides
+//! proxy = "http://proxy.corp:3128"     # reach the collector through this proxy
 //!
 //! [audit]
 //! enabled = true                       # the hook appends a record per decision (default true)
@@ -46,6 +47,7 @@ pub(crate) struct TelemetryFile {
     export: Option<Vec<Spanned<String>>>,
     interval: Option<Spanned<String>>,
     compression: Option<Spanned<String>>,
+    proxy: Option<Spanned<String>>,
 }
 
 /// `[audit]` as written in one `palisade.toml`.
@@ -99,6 +101,7 @@ pub(crate) struct TelemetrySection {
     export: Option<(bool, bool)>,
     interval: Option<Duration>,
     gzip: Option<bool>,
+    proxy: Option<String>,
 }
 
 /// One `[audit]` section (nothing to check beyond its types).
@@ -169,6 +172,26 @@ impl TelemetryFile {
                 }
             },
         };
+        if let Some(p) = &self.proxy {
+            let url = p.get_ref();
+            let ok = [
+                "http://",
+                "https://",
+                "socks4://",
+                "socks4a://",
+                "socks5://",
+            ]
+            .iter()
+            .any(|s| url.starts_with(s));
+            if !ok {
+                return Err(err(
+                    p.span().start,
+                    format!(
+                        "proxy: `{url}` is not an http://, https://, socks4:// or socks5:// URL"
+                    ),
+                ));
+            }
+        }
         Ok(TelemetrySection {
             otlp_endpoint: self.otlp_endpoint.map(Spanned::into_inner),
             protocol,
@@ -176,6 +199,7 @@ impl TelemetryFile {
             export,
             interval,
             gzip,
+            proxy: self.proxy.map(Spanned::into_inner),
         })
     }
 }
@@ -200,6 +224,11 @@ pub struct TelemetrySettings {
     /// Gzip request bodies (`compression = "gzip"`); unset: as
     /// `OTEL_EXPORTER_OTLP_COMPRESSION` says.
     pub gzip: Option<bool>,
+    /// The proxy to reach the collector through (`proxy = "http://…"`).
+    /// Unset: `palisade log ship` run by hand uses the environment's
+    /// `HTTPS_PROXY` and the like; the hook's background shipper goes
+    /// direct (it never takes a proxy from the agent's environment).
+    pub proxy: Option<String>,
     /// The files that set something, highest layer first.
     pub sources: Vec<PathBuf>,
 }
@@ -214,6 +243,7 @@ impl Default for TelemetrySettings {
             metrics: true,
             interval: DEFAULT_SHIP_INTERVAL,
             gzip: None,
+            proxy: None,
             sources: Vec::new(),
         }
     }
@@ -283,6 +313,7 @@ pub(crate) fn merge_telemetry(
         t.interval = i;
     }
     t.gzip = kept.iter().find_map(|s| s.2.gzip);
+    t.proxy = kept.iter().find_map(|s| s.2.proxy.clone());
     for s in &kept {
         for (k, v) in &s.2.headers {
             t.headers.entry(k.clone()).or_insert_with(|| v.clone());

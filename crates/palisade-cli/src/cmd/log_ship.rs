@@ -160,6 +160,7 @@ pub fn run(
             batch: s.batch as usize,
             timeout: timeout(s.timeout, std::env::var("OTEL_EXPORTER_OTLP_TIMEOUT").ok())?,
             gzip: tel.gzip == Some(true),
+            proxy: tel.proxy.clone(),
         },
     )?;
     if s.status {
