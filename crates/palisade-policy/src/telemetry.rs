@@ -375,6 +375,17 @@ mod tests {
         assert_eq!(s.export, Some((true, false)));
         assert_eq!(s.interval, Some(Duration::from_secs(30)));
         assert_eq!(s.headers["authorization"], "Bearer x");
+        let s = tel("compression = \"gzip\"\nproxy = \"socks5://p:1080\"\n").unwrap();
+        assert_eq!(
+            (s.gzip, s.proxy.as_deref()),
+            (Some(true), Some("socks5://p:1080"))
+        );
+        let e = tel("\nproxy = \"proxy.corp:3128\"\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("t.toml: line 2: telemetry.proxy: `proxy.corp:3128` is not"),
+            "{e}"
+        );
         let e = tel("otlp_endpoint = \"http://c\"\nprotocol = \"grpc\"\n").unwrap_err();
         assert!(
             e.to_string().starts_with(
