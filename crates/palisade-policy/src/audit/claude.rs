@@ -2,7 +2,7 @@
 //! (<https://docs.anthropic.com/en/docs/claude-code/settings>).
 
 use super::{
-    audit_server, fetched_code, is_project, open_json, seg, Agent, ConfigFinding, Report, Server,
+    audit_json_servers, fetched_code, is_project, open_json, seg, Agent, ConfigFinding, Report,
     Severity,
 };
 use palisade_core::Layer;
@@ -172,17 +172,7 @@ pub fn audit_claude_settings(path: &str, text: &str, layer: Layer) -> Vec<Config
             );
         }
     }
-    if let Some(servers) = v["mcpServers"].as_object() {
-        for (name, s) in servers {
-            audit_server(
-                &mut r,
-                &Server::from_json(name, s),
-                &format!("/mcpServers/{}", seg(name)),
-                None,
-                layer,
-            );
-        }
-    }
+    audit_json_servers(&mut r, &v["mcpServers"], "/mcpServers", layer);
     r.finish()
 }
 
@@ -194,17 +184,7 @@ pub fn audit_mcp_json(path: &str, text: &str, layer: Layer) -> Vec<ConfigFinding
         Ok(x) => x,
         Err(f) => return f,
     };
-    if let Some(servers) = v["mcpServers"].as_object() {
-        for (name, s) in servers {
-            audit_server(
-                &mut r,
-                &Server::from_json(name, s),
-                &format!("/mcpServers/{}", seg(name)),
-                None,
-                layer,
-            );
-        }
-    }
+    audit_json_servers(&mut r, &v["mcpServers"], "/mcpServers", layer);
     r.finish()
 }
 
@@ -222,18 +202,11 @@ pub fn audit_claude_json(path: &str, text: &str) -> Vec<ConfigFinding> {
         Ok(x) => x,
         Err(f) => return f,
     };
-    if let Some(servers) = v["mcpServers"].as_object() {
-        for (name, s) in servers {
-            let at = format!("/mcpServers/{}", seg(name));
-            audit_server(&mut r, &Server::from_json(name, s), &at, None, Layer::User);
-        }
-    }
+    audit_json_servers(&mut r, &v["mcpServers"], "/mcpServers", Layer::User);
     for (dir, p) in v["projects"].as_object().into_iter().flatten() {
         let base = format!("/projects/{}", seg(dir));
-        for (name, s) in p["mcpServers"].as_object().into_iter().flatten() {
-            let at = format!("{base}/mcpServers/{}", seg(name));
-            audit_server(&mut r, &Server::from_json(name, s), &at, None, Layer::User);
-        }
+        let servers = format!("{base}/mcpServers");
+        audit_json_servers(&mut r, &p["mcpServers"], &servers, Layer::User);
         for (i, rule) in p["allowedTools"]
             .as_array()
             .into_iter()

@@ -374,6 +374,15 @@ impl Server<'_> {
 /// The launch checks every MCP server gets, whichever agent's file names
 /// it. `at` is its JSON pointer (or a TOML location), `line` its line when
 /// already known.
+/// Every server of a JSON `mcpServers` object (`servers`, at JSON pointer
+/// `base`), through [`audit_server`]; nothing if it is not an object.
+fn audit_json_servers(r: &mut Report<'_>, servers: &Value, base: &str, layer: Layer) {
+    for (name, s) in servers.as_object().into_iter().flatten() {
+        let at = format!("{base}/{}", seg(name));
+        audit_server(r, &Server::from_json(name, s), &at, None, layer);
+    }
+}
+
 fn audit_server(r: &mut Report<'_>, s: &Server<'_>, at: &str, line: Option<u32>, layer: Layer) {
     let argv = s.argv();
     let shown = argv.join(" ");
