@@ -193,7 +193,7 @@ pub struct PackageFacts {
 
 impl PackageFacts {
     /// Facts for a package the registry does not have.
-    fn absent(ecosystem: Ecosystem, name: &str, fetched_at: SystemTime) -> Self {
+    pub(super) fn absent(ecosystem: Ecosystem, name: &str, fetched_at: SystemTime) -> Self {
         PackageFacts {
             ecosystem,
             name: name.to_owned(),
@@ -203,6 +203,23 @@ impl PackageFacts {
             missing_version: None,
             fetched_at,
             from_cache: false,
+        }
+    }
+
+    /// Facts for a package the registry has, without the exact `version`
+    /// asked for (a hallucinated or yanked version).
+    fn version_missing(
+        ecosystem: Ecosystem,
+        name: &str,
+        fetched_at: SystemTime,
+        first_published: Option<SystemTime>,
+        version: &str,
+    ) -> Self {
+        PackageFacts {
+            exists: true,
+            first_published,
+            missing_version: Some(version.to_owned()),
+            ..PackageFacts::absent(ecosystem, name, fetched_at)
         }
     }
 }

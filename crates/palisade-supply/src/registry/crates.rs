@@ -126,11 +126,13 @@ pub(super) fn parse(
             match by_version.get_key_value(plain) {
                 Some((v, _)) => (Some(*v), Resolution::Exact),
                 None if version::looks_exact(plain, 3) => {
-                    let mut facts = PackageFacts::absent(Ecosystem::CratesIo, &name, fetched_at);
-                    facts.exists = true;
-                    facts.first_published = first_published;
-                    facts.missing_version = Some(plain.to_owned());
-                    return Ok(facts);
+                    return Ok(PackageFacts::version_missing(
+                        Ecosystem::CratesIo,
+                        &name,
+                        fetched_at,
+                        first_published,
+                        plain,
+                    ));
                 }
                 None => (latest(), Resolution::Latest),
             }

@@ -2,12 +2,13 @@
 
 use std::io;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use ureq::tls::{RootCerts, TlsConfig};
 use ureq::Agent;
 
-use super::{RegistryConfig, RegistryError};
+use super::{PackageFacts, RegistryConfig, RegistryError};
+use crate::Ecosystem;
 
 /// The largest metadata document read, in bytes after decompression:
 /// 100 MiB. The biggest npm packuments are tens of MiB.
@@ -113,6 +114,27 @@ impl<'a> Client<'a> {
             .read_to_vec()
             .map_err(fail)?;
         Ok(Fetched::Body(body))
+    }
+
+    /// GETs `url` for the facts of `name`: absent facts for a 404 or 410,
+    /// else what `parse` makes of the body (given the fetch time); a body
+    /// that does not parse is [`RegistryError::BadResponse`].
+    ///
+    /// # Errors
+    /// As [`Client::get`], and a body `parse` refuses.
+    pub(super) fn facts(
+        &mut self,
+        url: String,
+        ecosystem: Ecosystem,
+        name: &str,
+        parse: impl FnOnce(&[u8], SystemTime) -> Result<PackageFacts, String>,
+    ) -> Result<PackageFacts, RegistryError> {
+        let fetched_at = SystemTime::now();
+        match self.get(&url)? {
+            Fetched::NotFound => Ok(PackageFacts::absent(ecosystem, name, fetched_at)),
+            Fetched::Body(body) => parse(&body, fetched_at)
+                .map_err(|reason| RegistryError::BadResponse { url, reason }),
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use std::time::SystemTime;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::http::{Client, Fetched};
+use super::http::Client;
 use super::{parse_time, version, PackageFacts, RegistryError, Resolution, VersionFacts};
 use crate::Ecosystem;
 
@@ -98,13 +98,9 @@ pub(super) fn facts(
     name: &str,
     requested: Option<&str>,
 ) -> Result<PackageFacts, RegistryError> {
-    let url = url(base, name);
-    let fetched_at = SystemTime::now();
-    match client.get(&url)? {
-        Fetched::NotFound => Ok(PackageFacts::absent(Ecosystem::Npm, name, fetched_at)),
-        Fetched::Body(body) => parse(&body, name, requested, fetched_at)
-            .map_err(|reason| RegistryError::BadResponse { url, reason }),
-    }
+    client.facts(url(base, name), Ecosystem::Npm, name, |body, at| {
+        parse(body, name, requested, at)
+    })
 }
 
 /// Derives the facts from a packument body.
@@ -148,11 +144,13 @@ pub(super) fn parse(
             } else if let Some(v) = tag(req) {
                 (Some(v.to_owned()), Resolution::Tag(req.to_owned()))
             } else if version::looks_exact(plain, 3) {
-                let mut facts = PackageFacts::absent(Ecosystem::Npm, &name, fetched_at);
-                facts.exists = true;
-                facts.first_published = first_published;
-                facts.missing_version = Some(plain.to_owned());
-                return Ok(facts);
+                return Ok(PackageFacts::version_missing(
+                    Ecosystem::Npm,
+                    &name,
+                    fetched_at,
+                    first_published,
+                    plain,
+                ));
             } else {
                 (tag("latest").map(str::to_owned), Resolution::Latest)
             }

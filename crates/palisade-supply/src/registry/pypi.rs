@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use serde::Deserialize;
 
-use super::http::{Client, Fetched};
+use super::http::Client;
 use super::{parse_time, version, PackageFacts, RegistryError, Resolution, VersionFacts};
 use crate::Ecosystem;
 
@@ -74,13 +74,12 @@ pub(super) fn facts(
     name: &str,
     requested: Option<&str>,
 ) -> Result<PackageFacts, RegistryError> {
-    let url = format!("{base}/pypi/{}/json", normalize(name));
-    let fetched_at = SystemTime::now();
-    match client.get(&url)? {
-        Fetched::NotFound => Ok(PackageFacts::absent(Ecosystem::PyPI, name, fetched_at)),
-        Fetched::Body(body) => parse(&body, name, requested, fetched_at)
-            .map_err(|reason| RegistryError::BadResponse { url, reason }),
-    }
+    client.facts(
+        format!("{base}/pypi/{}/json", normalize(name)),
+        Ecosystem::PyPI,
+        name,
+        |body, at| parse(body, name, requested, at),
+    )
 }
 
 /// Derives the facts from a project JSON body.
@@ -128,11 +127,13 @@ pub(super) fn parse(
             match found {
                 Some(v) => (Some(v), Resolution::Exact),
                 None if version::looks_exact(plain, 1) => {
-                    let mut facts = PackageFacts::absent(Ecosystem::PyPI, &name, fetched_at);
-                    facts.exists = true;
-                    facts.first_published = first_published;
-                    facts.missing_version = Some(plain.to_owned());
-                    return Ok(facts);
+                    return Ok(PackageFacts::version_missing(
+                        Ecosystem::PyPI,
+                        &name,
+                        fetched_at,
+                        first_published,
+                        plain,
+                    ));
                 }
                 None => (latest(), Resolution::Latest),
             }
