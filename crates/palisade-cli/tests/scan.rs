@@ -33,6 +33,17 @@ fn scan_in(dir: &Path, args: &[&str]) -> Output {
         .expect("run palisade")
 }
 
+/// Asserts the exit code, showing stderr when it differs.
+#[track_caller]
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 fn json_lines(o: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&o.stdout)
         .lines()
@@ -96,12 +107,7 @@ fn staged_reports_only_the_lines_the_commit_adds() {
     .unwrap();
     git(p, &["add", "app.py"]);
     let o = scan_in(p, &["--staged", "--format", "json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     let f = json_lines(&o);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0]["path"], "app.py");
@@ -140,12 +146,7 @@ fn git_history_finds_a_secret_that_was_removed_and_names_its_commit() {
     assert_eq!(o.status.code(), Some(0), "{:?}", json_lines(&o));
     // ...but history still holds it.
     let o = scan_in(p, &["--git-history", "--format", "json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     let f = json_lines(&o);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0]["path"], "settings.py");
@@ -168,12 +169,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     std::fs::write(d.path().join("src/db config.py"), db_url(OLD)).unwrap();
     std::fs::write(d.path().join("key.pem"), pem_key()).unwrap();
     let o = scan_in(d.path(), &["--format", "sarif", "-o", "out.sarif", "."]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     assert!(o.stdout.is_empty(), "--output leaves stdout empty");
     let text = std::fs::read_to_string(d.path().join("out.sarif")).unwrap();
     assert!(!text.contains(OLD));
@@ -452,12 +448,7 @@ fn staged_lines_that_mimic_diff_headers_cannot_hide_a_secret() {
     .unwrap();
     git(p, &["add", "notes.txt"]);
     let o = scan_in(p, &["--staged", "--format", "json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     let f = json_lines(&o);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(
@@ -563,12 +554,7 @@ fn dependencies_in_a_tree_are_checked_offline_with_lines() {
     let p = d.path();
     dependency_tree(p);
     let o = scan_in(p, &["--format", "json", "."]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     let f = json_lines(&o);
     assert_eq!(
         dep_findings(&f),
@@ -655,12 +641,7 @@ fn dependency_findings_in_sarif_are_valid_and_carry_the_package() {
     )
     .unwrap();
     let o = scan_in(p, &["--format", "sarif", "-o", "out.sarif", "."]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     let log: Value =
         serde_json::from_str(&std::fs::read_to_string(p.join("out.sarif")).unwrap()).unwrap();
     let run = &log["runs"][0];
@@ -755,12 +736,7 @@ fn staged_reports_only_the_dependencies_the_commit_adds() {
     .unwrap();
     git(p, &["add", "requirements.txt", "package-lock.json"]);
     let o = scan_in(p, &["--staged", "--format", "json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     let f = json_lines(&o);
     assert_eq!(
         dep_findings(&f),
@@ -917,12 +893,7 @@ fn registry_asks_the_configured_registry_within_the_limit() {
     let o = scan_in(p, &args);
     assert_eq!(o.status.code(), Some(0), "{:?}", json_lines(&o));
     let o = scan_in(p, &[&["--registry"][..], &args].concat());
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     assert_eq!(
         dep_findings(&json_lines(&o)),
         vec![dep(
@@ -1020,12 +991,7 @@ fn risky_agent_configuration_is_reported_with_lines_and_fixes() {
         d.path(),
         &["--format", "json", "--checks", "config", "proj"],
     );
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     let f = json_lines(&o);
     let c =
         |p: &str, l: u64, r: &str, s: &str| (p.to_string(), Some(l), r.to_string(), s.to_string());
@@ -1104,12 +1070,7 @@ fn clean_agent_configuration_has_no_findings_and_info_never_fails() {
     )
     .unwrap();
     let o = scan_in(top.path(), &["--format", "json", "proj"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     assert!(json_lines(&o).is_empty());
     // A project MCP server pinned to a version is only noted.
     std::fs::write(
