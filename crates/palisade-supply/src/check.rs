@@ -160,34 +160,21 @@ fn check_one(i: &Install, db: &Db, cfg: &GateConfig, now: SystemTime, out: &mut 
             .iter()
             .any(|t| t.trim_end_matches('/') == index.trim_end_matches('/'))
     };
-    match &i.source {
-        Source::Registry { index: None } => {}
+    let outside = match &i.source {
+        Source::Registry { index: None } => None,
         Source::Registry { index: Some(ix) } if trusted(ix) => return,
-        Source::Registry { index: Some(ix) } => {
-            push(
-                "supply.source",
-                Answer::Ask,
-                format!("{what} comes from the index `{ix}`, which is not one of the configured ones (add it to `trusted_indexes` under [supply] in palisade.toml if it is yours)"),
-            );
-            return;
-        }
-        Source::Url { url } => {
-            push(
-                "supply.source",
-                Answer::Ask,
-                format!("{what} is downloaded from the URL {url}, outside any registry's checks"),
-            );
-            return;
-        }
-        Source::Vcs { url } => {
-            push(
-                "supply.source",
-                Answer::Ask,
-                format!("{what} is built from the repository {url}, outside any registry's checks"),
-            );
-            return;
-        }
+        Source::Registry { index: Some(ix) } => Some(format!("{what} comes from the index `{ix}`, which is not one of the configured ones (add it to `trusted_indexes` under [supply] in palisade.toml if it is yours)")),
+        Source::Url { url } => Some(format!(
+            "{what} is downloaded from the URL {url}, outside any registry's checks"
+        )),
+        Source::Vcs { url } => Some(format!(
+            "{what} is built from the repository {url}, outside any registry's checks"
+        )),
         Source::Path { .. } => return,
+    };
+    if let Some(why) = outside {
+        push("supply.source", Answer::Ask, why);
+        return;
     }
     if let Some(t) = typosquat(i.ecosystem, &i.name) {
         push(
