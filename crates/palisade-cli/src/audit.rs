@@ -7,7 +7,7 @@ use palisade_audit::{Entry, Log};
 use palisade_core::{Action, Decision, PermissionMode};
 use palisade_policy::{AuditSettings, LoadOptions, TelemetrySettings};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The most characters of an action's text a record keeps (after redaction).
@@ -122,17 +122,27 @@ pub fn append_all(entries: Vec<Entry>, what: &str, flags: &crate::env::PolicyFla
     if entries.is_empty() {
         return;
     }
-    let Some((log, telemetry)) = configured_log(flags) else {
-        return;
-    };
-    if relayed(&entries, what) {
+    if let Some(configured) = configured_log(flags) {
+        append_to(&configured, entries, what, flags.managed_dir.as_deref());
+    }
+}
+
+/// Appends `entries` to a log [`configured_log`] gave (through the relay
+/// when inside `palisade run`), then lets the background shipper start.
+pub fn append_to(
+    (log, telemetry): &(Log, TelemetrySettings),
+    entries: Vec<Entry>,
+    what: &str,
+    managed_dir: Option<&Path>,
+) {
+    if entries.is_empty() || relayed(&entries, what) {
         return;
     }
     if let Err(e) = log.append_all(entries) {
         eprintln!("palisade: warning: {what} not written to the audit log: {e}");
         return;
     }
-    crate::ship_trigger::maybe_start(&log, &telemetry, flags.managed_dir.as_deref());
+    crate::ship_trigger::maybe_start(log, telemetry, managed_dir);
 }
 
 /// Inside `palisade run` (the relay's socket is named in the environment),

@@ -537,20 +537,24 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     };
     protected.finish();
     let proxy_events = events.lock().map(|v| v.clone()).unwrap_or_default();
-    crate::audit::append_all(
-        run_records(&RunSummary {
-            command: &a.command.join(" "),
-            cwd: &cwd,
-            profile: name,
-            profile_source: prof_source.as_deref(),
-            code,
-            events: &proxy_events,
-            explained: &explained,
-            elapsed: started.elapsed(),
-        }),
-        "the sandboxed run was",
-        &PolicyFlags::default(),
-    );
+    // The log configured before the run (one read of the settings).
+    if let Some(configured) = &audit {
+        crate::audit::append_to(
+            configured,
+            run_records(&RunSummary {
+                command: &a.command.join(" "),
+                cwd: &cwd,
+                profile: name,
+                profile_source: prof_source.as_deref(),
+                code,
+                events: &proxy_events,
+                explained: &explained,
+                elapsed: started.elapsed(),
+            }),
+            "the sandboxed run was",
+            None,
+        );
+    }
     if let Some(cg) = cgroup {
         let _ = cg.remove();
     }
