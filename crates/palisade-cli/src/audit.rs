@@ -112,6 +112,37 @@ pub fn configured_log(flags: &crate::env::PolicyFlags) -> Option<(Log, Telemetry
     Some((log, telemetry))
 }
 
+/// The log a reader (`palisade log`, `palisade ui`) opens: `dir` and `key`
+/// when given, else `$PALISADE_AUDIT_DIR`, `[audit] dir` of the managed
+/// (in `managed_dir`, when given) and user files, or the default; whether
+/// logging is on does not matter to a reader.
+///
+/// # Errors
+/// When there is no location: HOME and the variables are unset.
+pub fn reader_log(
+    dir: Option<PathBuf>,
+    key: Option<PathBuf>,
+    managed_dir: Option<PathBuf>,
+) -> anyhow::Result<Log> {
+    use anyhow::Context as _;
+    let dir = match dir {
+        Some(d) => d,
+        None => {
+            let flags = crate::env::PolicyFlags {
+                managed_dir,
+                ..Default::default()
+            };
+            let opts = crate::env::setup(None, &flags, "palisade", None, None).1;
+            log_dir(&settings_for(&opts).0)
+                .context("no log directory: set HOME or PALISADE_AUDIT_DIR, or pass --dir")?
+        }
+    };
+    let key = key
+        .or_else(palisade_audit::Key::default_path)
+        .context("no key location: set HOME or PALISADE_AUDIT_KEY_FILE, or pass --key")?;
+    Ok(Log::new(dir, key))
+}
+
 /// Appends the records of other components (`palisade run`'s run and
 /// refusals, `palisade scan`'s findings) in one batch, with the `[audit]`
 /// and `[telemetry]` settings of the managed and user files (`flags` may

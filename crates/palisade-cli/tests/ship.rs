@@ -384,4 +384,36 @@ fn audit_section_switches_the_log_off_and_moves_it() {
     std::fs::write(e.proj.join("palisade.toml"), "[audit]\nenabled = false\n").unwrap();
     hook(&e, "ls");
     assert_eq!(exported(&e).len(), 2);
+    // The other readers find it there too: doctor's check and the dashboard.
+    let o = palisade(&e, &["doctor", "--json"]).output().unwrap();
+    let v: Json = serde_json::from_slice(&o.stdout).unwrap();
+    let check = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "audit log")
+        .unwrap()
+        .clone();
+    let detail = check["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(dir.to_str().unwrap()) && detail.contains("verifies, 2 records"),
+        "{check}"
+    );
+    let mut ui = palisade_cmd(&e, &["ui", "--json", "--port", "0"])
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(ui.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let _ = ui.kill();
+    let _ = ui.wait();
+    let err = {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut ui.stderr.take().unwrap(), &mut s).unwrap();
+        s
+    };
+    assert!(err.contains(dir.to_str().unwrap()), "{err}");
 }

@@ -115,7 +115,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         }
     }
     checks.push(config_check(&root, &h));
-    checks.push(audit_check());
+    checks.push(audit_check(&a.policy));
     let (_, opts) = setup(Some(cwd.clone()), &a.policy, "doctor", None, None);
     let policy = Policy::load(&opts);
     let sandbox_required = policy.as_ref().is_ok_and(|p| p.sandbox().bash);
@@ -183,26 +183,18 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
 
 /// The audit log: where it is, whether `palisade log verify` passes, how
 /// many records it holds, and whether the seal key is private. Logging
-/// switched off (`PALISADE_AUDIT=off`) is reported, not failed; a log that
+/// switched off (`[audit] enabled = false`, `PALISADE_AUDIT=off`) is reported, not failed; a log that
 /// does not verify fails the check.
-fn audit_check() -> Check {
+fn audit_check(flags: &PolicyFlags) -> Check {
     use std::os::unix::fs::PermissionsExt as _;
     let name = "audit log".to_string();
-    if matches!(
-        std::env::var("PALISADE_AUDIT").as_deref(),
-        Ok("off" | "0" | "false")
-    ) {
+    let Some((log, _)) = crate::audit::configured_log(flags) else {
         return Check {
             name,
             ok: true,
-            detail: "off in this environment (PALISADE_AUDIT): decisions are not recorded".into(),
-        };
-    }
-    let Some(log) = palisade_audit::Log::default_location() else {
-        return Check {
-            name,
-            ok: false,
-            detail: "no location for the log: HOME is not set".into(),
+            detail: "off ([audit] enabled = false, or PALISADE_AUDIT=off here), or no location \
+                     (HOME unset): decisions are not recorded"
+                .into(),
         };
     };
     let key = match std::fs::metadata(log.key_path()) {

@@ -169,16 +169,6 @@ impl Filter {
     }
 }
 
-/// `[audit]` and `[telemetry]` from the managed and user palisade.toml.
-pub(crate) fn settings_of(
-    a: &Args,
-) -> (
-    palisade_policy::AuditSettings,
-    palisade_policy::TelemetrySettings,
-) {
-    crate::audit::settings_for(&load_options(a))
-}
-
 /// Load options for reading `[audit]` and `[telemetry]`.
 pub(crate) fn load_options(a: &Args) -> palisade_policy::LoadOptions {
     let flags = crate::env::PolicyFlags {
@@ -191,17 +181,7 @@ pub(crate) fn load_options(a: &Args) -> palisade_policy::LoadOptions {
 /// The log: `--dir`, else `$PALISADE_AUDIT_DIR`, else `[audit] dir`, else
 /// the default.
 pub(crate) fn log_of(a: &Args) -> anyhow::Result<Log> {
-    let dir = match &a.dir {
-        Some(d) => Some(d.clone()),
-        None => crate::audit::log_dir(&settings_of(a).0),
-    }
-    .context("no log directory: set HOME or PALISADE_AUDIT_DIR, or pass --dir")?;
-    let key = a
-        .key
-        .clone()
-        .or_else(palisade_audit::Key::default_path)
-        .context("no key location: set HOME or PALISADE_AUDIT_KEY_FILE, or pass --key")?;
-    Ok(Log::new(dir, key))
+    crate::audit::reader_log(a.dir.clone(), a.key.clone(), a.managed_dir.clone())
 }
 
 /// One decision as a line of text.

@@ -109,7 +109,7 @@ impl Reply {
 
 /// Runs `palisade ui`.
 pub fn run(a: Args) -> anyhow::Result<u8> {
-    let log = log_of(a.dir, a.key)?;
+    let log = crate::audit::reader_log(a.dir, a.key, None)?;
     let server = tiny_http::Server::http(("127.0.0.1", a.port))
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("listening on 127.0.0.1:{}", a.port))?;
@@ -152,17 +152,6 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         let _ = w.join();
     }
     Ok(crate::exit::OK)
-}
-
-/// The log named by `--dir`/`--key`, or the default one.
-fn log_of(dir: Option<PathBuf>, key: Option<PathBuf>) -> anyhow::Result<Log> {
-    let dir = dir
-        .or_else(Log::default_dir)
-        .context("no log directory: set HOME or PALISADE_AUDIT_DIR, or pass --dir")?;
-    let key = key
-        .or_else(palisade_audit::Key::default_path)
-        .context("no key location: set HOME or PALISADE_AUDIT_KEY_FILE, or pass --key")?;
-    Ok(Log::new(dir, key))
 }
 
 /// Opens `url` with xdg-open, if there is one; says so on stderr if not.
